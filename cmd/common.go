@@ -1,0 +1,107 @@
+package cmd
+
+import (
+	"errors"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/rmqctl/rmqctl/output"
+)
+
+// bannerOut is stdout with the pending banner written in front of the first output.
+// rabbitmqctl prints its banner only once it has reached the node, so a banner is
+// held back until the broker answers (or the command writes something) and dropped
+// when the broker cannot be reached at all.
+type bannerOut struct{ f *Factory }
+
+func (b bannerOut) Write(p []byte) (int, error) {
+	b.f.flushBanner()
+	return b.f.IO.Out.Write(p)
+}
+
+// Out is the command's standard output.
+func (f *Factory) Out() io.Writer { return bannerOut{f} }
+
+func (f *Factory) flushBanner() {
+	if f.banner != "" {
+		s := f.banner
+		f.banner = ""
+		_, _ = io.WriteString(f.IO.Out, s)
+	}
+}
+
+// printDone is a mutation's success output: nothing in text formats, rabbitmqctl's
+// {"node":…,"result":"ok"} in JSON.
+func (f *Factory) printDone() error {
+	f.flushBanner()
+	if f.format() == output.JSON {
+		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok"))
+	}
+	return nil
+}
+
+// printMessage is a command's one-line result ("Success"): the text, or {"message":…} in JSON.
+func (f *Factory) printMessage(text string) error {
+	if f.format() == output.JSON {
+		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("message", text))
+	}
+	_, err := io.WriteString(f.Out(), text+"\n")
+	return err
+}
+
+// readPassword reads a password from stdin as rabbitmqctl does: "Password: " on stdout
+// (not with -q, -s or a machine-readable formatter, whose output it would corrupt),
+// then one line, trimmed. noInputCode is the exit code when stdin is empty.
+func (f *Factory) readPassword(noInputCode int) (string, error) {
+	prompt := ""
+	if f.informational() {
+		prompt = "Password: "
+	}
+	f.flushBanner()
+	pw, err := f.IO.ReadSecret(prompt)
+	if prompt != "" && !f.IO.IsStdinTTY() {
+		_, _ = io.WriteString(f.Out(), "\n")
+	}
+	if errors.Is(err, output.ErrNoInput) {
+		return "", errPasswordNotProvided(noInputCode)
+	}
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(pw), nil
+}
+
+// parseColumns reads list_* column arguments: space- or comma-separated, trimmed,
+// duplicates dropped, defaults when none. Unknown ones are a usage error listing them
+// sorted, as rabbitmqctl does.
+func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
+	var cols []string
+	seen := map[string]bool{}
+	for _, a := range args {
+		for _, c := range strings.Split(a, ",") {
+			if c = strings.TrimSpace(c); c != "" && !seen[c] {
+				seen[c] = true
+				cols = append(cols, c)
+			}
+		}
+	}
+	if len(cols) == 0 {
+		return defaults, nil
+	}
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	var bad []string
+	for _, c := range cols {
+		if !ok[c] {
+			bad = append(bad, c)
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	}
+	return cols, nil
+}

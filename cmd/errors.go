@@ -1,0 +1,227 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rmqctl/rmqctl/mgmtapi"
+	"github.com/rmqctl/rmqctl/output"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes: rabbitmqctl's (sysexits), plus 77 for credentials the broker refuses,
+// which rabbitmqctl (authenticated by the Erlang cookie) never meets.
+const (
+	exitOK          = 0
+	exitUsage       = 64 // EX_USAGE: wrong arguments or options
+	exitDataErr     = 65 // EX_DATAERR: bad argument value, missing vhost
+	exitNoUser      = 67 // EX_NOUSER: no such user
+	exitUnavailable = 69 // EX_UNAVAILABLE: broker unreachable; rabbitmqctl's generic error
+	exitSoftware    = 70 // EX_SOFTWARE: e.g. user already exists
+	exitTempFail    = 75 // EX_TEMPFAIL: timeout
+	exitNoPerm      = 77 // EX_NOPERM: HTTP 401/403
+	exitConfig      = 78 // EX_CONFIG: bad configuration file, environment or target
+)
+
+// layout is how an error is printed on stderr, following rabbitmqctl.
+type layout int
+
+const (
+	layoutError      layout = iota // "Error:\n<msg>"
+	layoutBare                     // "<msg>"
+	layoutValidation               // "Error (argument validation): <msg>" + arguments + usage
+	layoutLine                     // "Error: <msg>" on one line
+)
+
+// cliError is an error with its exit code and stderr layout. Every exit code the
+// program returns is decided by exitCode below, from a cliError or from the error's type.
+type cliError struct {
+	code   int
+	layout layout
+	msg    string
+	// jsonMsg, when set, is what rabbitmqctl prints for this error under
+	// --formatter json: {"message":…,"node":…,"result":"error"} with exit 69.
+	jsonMsg string
+}
+
+func (e *cliError) Error() string { return e.msg }
+
+func usageError(detail string) error {
+	return &cliError{code: exitUsage, layout: layoutValidation, msg: detail}
+}
+
+func badArgument(detail string) error {
+	return &cliError{code: exitDataErr, layout: layoutValidation, msg: "Bad argument: " + detail}
+}
+
+func configError(format string, args ...any) error {
+	return &cliError{code: exitConfig, layout: layoutLine, msg: fmt.Sprintf(format, args...)}
+}
+
+// Errors with rabbitmqctl's texts and codes.
+
+func errUserExists(user string) error {
+	return &cliError{code: exitSoftware, msg: `User "` + user + `" already exists`,
+		jsonMsg: "User " + user + " already exists"}
+}
+
+func errUserNotFound(user string) error {
+	return &cliError{code: exitNoUser, msg: `User "` + user + `" does not exist`,
+		jsonMsg: "User " + user + " does not exists"}
+}
+
+// errUserNotFoundUnquoted is the set_permissions family's wording.
+func errUserNotFoundUnquoted(user string) error {
+	msg := "User " + user + " does not exist"
+	return &cliError{code: exitNoUser, msg: msg, jsonMsg: msg}
+}
+
+// errNoSuchUserTerm is rabbitmqctl's raw {:no_such_user, "u"} for commands without a
+// custom message (clear_password, list_user_permissions, …).
+func errNoSuchUserTerm(user string) error {
+	return &cliError{code: exitUnavailable, msg: `{:no_such_user, ` + elixirString(user) + `}`}
+}
+
+func errVhostNotFoundBare(vhost string) error {
+	return &cliError{code: exitDataErr, layout: layoutBare, msg: "Virtual host '" + vhost + "' does not exist"}
+}
+
+func errVhostNotFoundQuoted(vhost string) error {
+	return &cliError{code: exitDataErr, msg: `Virtual host "` + vhost + `" does not exist`,
+		jsonMsg: `Virtual host "` + vhost + `" does not exists`}
+}
+
+// errVhostNotFoundUnquoted is the set_permissions family's wording and code (69).
+func errVhostNotFoundUnquoted(vhost string) error {
+	msg := "Virtual host " + vhost + " does not exist"
+	return &cliError{code: exitUnavailable, msg: msg, jsonMsg: msg}
+}
+
+func errPasswordNotProvided(code int) error {
+	return &cliError{code: code, msg: "Password is not provided via argument or stdin"}
+}
+
+// genericError is rabbitmqctl's default for a failed operation: "Error:\n<msg>", 69.
+func genericError(msg string) error {
+	return &cliError{code: exitUnavailable, msg: msg}
+}
+
+// elixirString renders s as Elixir's inspect would: double-quoted, escaped.
+func elixirString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "#{", `\#{`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// exitCode prints err on stderr in rabbitmqctl's layout and returns the exit code.
+// It is the one place where errors become exit codes.
+func (f *Factory) exitCode(c *cobra.Command, args []string, err error) int {
+	var te *mgmtapi.TransportError
+	if err == nil || !(errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) ||
+		mgmtapi.IsUnauthorized(err) || mgmtapi.IsForbidden(err)) {
+		// The operation was attempted (or needed no broker): the banner is owed. Like
+		// rabbitmqctl, which prints it only once it has reached the node, rmqctl drops it
+		// when the broker could not be reached or refused the credentials.
+		f.flushBanner()
+	}
+	if err == nil {
+		return exitOK
+	}
+	w := f.IO.ErrOut
+	var ce *cliError
+	if !errors.As(err, &ce) {
+		ce = f.classify(c, err)
+	}
+	if ce.jsonMsg != "" && f.format() == output.JSON {
+		obj := (&output.OrderedObject{}).Set("message", ce.jsonMsg).Set("node", f.NodeName()).Set("result", "error")
+		_ = output.JSONLine(w, obj)
+		return exitUnavailable
+	}
+	switch ce.layout {
+	case layoutBare:
+		fmt.Fprintln(w, ce.msg)
+	case layoutLine:
+		fmt.Fprintln(w, "Error: "+ce.msg)
+	case layoutValidation:
+		printValidationError(w, c, args, ce.msg)
+	default:
+		fmt.Fprintln(w, "Error:")
+		fmt.Fprintln(w, ce.msg)
+	}
+	return ce.code
+}
+
+// classify turns an error without a rabbitmqctl text of its own into one.
+func (f *Factory) classify(c *cobra.Command, err error) *cliError {
+	var te *mgmtapi.TransportError
+	var ae *mgmtapi.APIError
+	var de *mgmtapi.DecodeError
+	name := "rmqctl"
+	if c != nil {
+		name = c.Name()
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &cliError{code: exitTempFail, layout: layoutLine,
+			msg: fmt.Sprintf("operation %s on node %s timed out. Timeout value used: %s", name, f.NodeName(), f.timeoutText(c))}
+	case errors.Is(err, context.Canceled):
+		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf("operation %s interrupted", name)}
+	case errors.As(err, &te):
+		return &cliError{code: exitUnavailable, layout: layoutLine,
+			msg: fmt.Sprintf("unable to perform an operation on node '%s': %s %s: %s", f.NodeName(), te.Method, te.URL, te.Cause())}
+	case mgmtapi.IsUnauthorized(err):
+		return &cliError{code: exitNoPerm, layout: layoutLine,
+			msg: fmt.Sprintf("authentication failed for user %q at %s (check --username and the password)", f.client.Username(), f.client.BaseURL())}
+	case mgmtapi.IsForbidden(err):
+		errors.As(err, &ae)
+		return &cliError{code: exitNoPerm, layout: layoutLine,
+			msg: fmt.Sprintf("user %q is not allowed to do this: %s%s", f.client.Username(), ae.Reason, tagHint(ae.Reason))}
+	case errors.As(err, &ae):
+		if ae.Status >= 500 {
+			return &cliError{code: exitUnavailable, layout: layoutLine,
+				msg: fmt.Sprintf("the broker failed to %s %s: HTTP %d: %s", ae.Method, ae.Path, ae.Status, firstNonEmpty(ae.Reason, ae.Kind))}
+		}
+		return genericError(firstNonEmpty(ae.Reason, ae.Kind, ae.Error())).(*cliError)
+	case errors.As(err, &de):
+		return &cliError{code: exitUnavailable, layout: layoutLine, msg: de.Error()}
+	}
+	return genericError(err.Error()).(*cliError)
+}
+
+// tagHint explains which user tag the management API wanted.
+func tagHint(reason string) string {
+	switch reason {
+	case "Not administrator user":
+		return " (the user needs the administrator tag)"
+	case "Not management user":
+		return " (the user needs the management tag)"
+	case "Not monitor user":
+		return " (the user needs the monitoring tag)"
+	case "Not policymaker user":
+		return " (the user needs the policymaker tag)"
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// printValidationError prints rabbitmqctl's argument-validation layout.
+func printValidationError(w io.Writer, c *cobra.Command, args []string, msg string) {
+	fmt.Fprintf(w, "Error (argument validation): %s\n", msg)
+	fmt.Fprintf(w, "Arguments given:\n\t%s\n\n", strings.Join(args, " "))
+	fmt.Fprintf(w, "Usage\n\n")
+	if c != nil && c.HasParent() {
+		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] %s\n", c.Use)
+	} else {
+		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n")
+	}
+}

@@ -1,0 +1,300 @@
+// Package mgmtapi is a typed client for RabbitMQ's management HTTP API.
+//
+// Every method takes a context first, percent-encodes every path segment and returns
+// typed errors (*APIError for HTTP error answers, *TransportError when no answer came).
+// The package never prints and never reads flags or the environment: the caller hands
+// it a Config.
+package mgmtapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// Config says where the management API is and how to authenticate.
+type Config struct {
+	// URLs are base URLs such as http://localhost:15672 or https://mq1:15671/prefix.
+	// The API lives under <base>/api. When a base cannot be reached (refused, DNS,
+	// connect timeout) the next one is tried; an HTTP answer is never retried elsewhere.
+	URLs     []string
+	Username string
+	Password string
+	// TLS configures https bases; nil means Go's defaults.
+	TLS *tls.Config
+	// ConnectTimeout bounds the TCP connect and TLS handshake (default 5s).
+	ConnectTimeout time.Duration
+	// Log, when set, receives one line per request and response with the
+	// Authorization header and password fields redacted.
+	Log io.Writer
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Transport replaces the HTTP transport (tests); TLS and ConnectTimeout are then ignored.
+	Transport http.RoundTripper
+}
+
+// Client talks to one broker (or cluster) through a single shared HTTP client.
+type Client struct {
+	rc    *resty.Client
+	bases []*url.URL
+	user  string
+	pass  string
+	log   io.Writer
+}
+
+// New validates cfg and builds a client. No request is made.
+func New(cfg Config) (*Client, error) {
+	if len(cfg.URLs) == 0 {
+		return nil, errors.New("no management API URL given")
+	}
+	c := &Client{user: cfg.Username, pass: cfg.Password, log: cfg.Log}
+	for _, raw := range cfg.URLs {
+		u, err := ParseBaseURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		c.bases = append(c.bases, u)
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		ct := cfg.ConnectTimeout
+		if ct == 0 {
+			ct = 5 * time.Second
+		}
+		rt = &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: ct, KeepAlive: 30 * time.Second}).DialContext,
+			TLSClientConfig:     cfg.TLS,
+			TLSHandshakeTimeout: ct,
+			MaxIdleConnsPerHost: 8,
+			IdleConnTimeout:     90 * time.Second,
+			ForceAttemptHTTP2:   false,
+		}
+	}
+	if cfg.Log != nil {
+		rt = &logTransport{next: rt, w: cfg.Log}
+	}
+	rc := resty.NewWithClient(&http.Client{Transport: rt})
+	rc.SetDisableWarn(true)
+	rc.SetLogger(quietLogger{})
+	rc.SetRetryCount(0)
+	rc.SetDoNotParseResponse(true)
+	rc.SetHeader("Accept", "application/json")
+	if cfg.UserAgent != "" {
+		rc.SetHeader("User-Agent", cfg.UserAgent)
+	}
+	c.rc = rc
+	return c, nil
+}
+
+// ParseBaseURL checks a management base URL (scheme http or https, a host) and strips
+// a trailing slash and a trailing /api.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("invalid management URL %q: want http[s]://host:port[/prefix]", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("invalid management URL %q: put credentials in --username/--password, not in the URL", u.Redacted())
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api")
+	u.RawPath = ""
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// WithCredentials returns a client sharing this one's connections but authenticating
+// as another user (authenticate_user).
+func (c *Client) WithCredentials(user, pass string) *Client {
+	cp := *c
+	cp.user, cp.pass = user, pass
+	return &cp
+}
+
+// Username is the user the client authenticates as.
+func (c *Client) Username() string { return c.user }
+
+// BaseURL is the first configured base URL, for messages.
+func (c *Client) BaseURL() string { return c.bases[0].String() }
+
+// Path joins segments into an API path, percent-encoding each one ("/" becomes %2F).
+func Path(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(escapeSegment(s))
+	}
+	return b.String()
+}
+
+// escapeSegment is url.PathEscape plus the characters PathEscape leaves alone but that
+// RabbitMQ's router or intermediaries may treat specially.
+func escapeSegment(s string) string {
+	e := url.PathEscape(s)
+	r := strings.NewReplacer(";", "%3B", ",", "%2C", "=", "%3D", "+", "%2B", "@", "%40", ":", "%3A", "&", "%26", "$", "%24")
+	return r.Replace(e)
+}
+
+// request describes one API call.
+type request struct {
+	method  string
+	path    string // from Path(), without the /api prefix
+	query   url.Values
+	body    any
+	headers map[string]string
+}
+
+// do sends req and decodes a 2xx JSON answer into out (when out is non-nil).
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	return c.send(ctx, req, func(body io.Reader) error {
+		if out == nil {
+			return nil
+		}
+		dec := json.NewDecoder(body)
+		dec.UseNumber()
+		if err := dec.Decode(out); err != nil && !errors.Is(err, io.EOF) {
+			return &DecodeError{Path: req.path, Err: err}
+		}
+		return nil
+	})
+}
+
+// send performs req, trying each base URL in turn while none can be reached, and hands
+// a 2xx body to read. Error answers become *APIError.
+func (c *Client) send(ctx context.Context, req request, read func(io.Reader) error) error {
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("encoding request body: %w", err)
+		}
+	}
+	var lastErr error
+	for _, base := range c.bases {
+		full := base.String() + "/api" + req.path
+		r := c.rc.R().SetContext(ctx).SetBasicAuth(c.user, c.pass)
+		if len(req.query) > 0 {
+			r.SetQueryParamsFromValues(req.query)
+		}
+		for k, v := range req.headers {
+			r.SetHeader(k, v)
+		}
+		if body != nil {
+			r.SetHeader("Content-Type", "application/json").SetBody(body)
+		}
+		resp, err := r.Execute(req.method, full)
+		if err != nil {
+			terr := newTransportError(req.method, full, err)
+			if terr.Unreachable() && ctx.Err() == nil {
+				lastErr = terr
+				continue // nothing reached this node: the next one may answer
+			}
+			return terr
+		}
+		raw := resp.RawBody()
+		defer raw.Close()
+		if resp.StatusCode() >= 400 {
+			return newAPIError(req.method, req.path, resp.StatusCode(), raw)
+		}
+		if err := read(raw); err != nil {
+			if ctx.Err() != nil {
+				return newTransportError(req.method, full, ctx.Err())
+			}
+			var de *DecodeError
+			if errors.As(err, &de) || !isNetError(err) {
+				return err
+			}
+			return newTransportError(req.method, full, err)
+		}
+		return nil
+	}
+	return lastErr
+}
+
+func isNetError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// stream sends a GET whose answer is a JSON array and calls fn for each element as it
+// is decoded, so memory stays flat however long the list is. A paginated envelope
+// ({"items": [...]}) is accepted too.
+func stream[T any](ctx context.Context, c *Client, req request, fn func(T) error) error {
+	return c.send(ctx, req, func(body io.Reader) error {
+		dec := json.NewDecoder(body)
+		dec.UseNumber()
+		return decodeArray(dec, req.path, fn)
+	})
+}
+
+func decodeArray[T any](dec *json.Decoder, path string, fn func(T) error) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return &DecodeError{Path: path, Err: err}
+	}
+	if d, ok := tok.(json.Delim); ok && d == '{' {
+		// paginated envelope: find "items"
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return &DecodeError{Path: path, Err: err}
+			}
+			if k, _ := kt.(string); k == "items" {
+				return decodeArray(dec, path, fn)
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return &DecodeError{Path: path, Err: err}
+			}
+		}
+		return &DecodeError{Path: path, Err: errors.New("object without items")}
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return &DecodeError{Path: path, Err: fmt.Errorf("expected a JSON array, got %v", tok)}
+	}
+	for dec.More() {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return &DecodeError{Path: path, Err: err}
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return &DecodeError{Path: path, Err: err}
+	}
+	return nil
+}
+
+// collect gathers a streamed list into a slice (for small lists).
+func collect[T any](ctx context.Context, c *Client, req request) ([]T, error) {
+	var out []T
+	err := stream(ctx, c, req, func(v T) error { out = append(out, v); return nil })
+	return out, err
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...any) {}
+func (quietLogger) Warnf(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}
+
+// readAllLimited reads at most n bytes.
+func readAllLimited(r io.Reader, n int64) []byte {
+	var buf bytes.Buffer
+	_, _ = io.Copy(&buf, io.LimitReader(r, n))
+	return buf.Bytes()
+}
