@@ -25,6 +25,7 @@ require (
 	github.com/olekukonko/ll v0.1.6 // indirect
 	github.com/rabbitmq/amqp091-go v1.16.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.43.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -79,8 +80,8 @@ func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
 	var cols []string
 	seen := map[string]bool{}
 	for _, a := range args {
-		for _, c := range strings.Split(a, ",") {
-			if c = strings.TrimSpace(c); c != "" && !seen[c] {
+		for _, c := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+			if !seen[c] {
 				seen[c] = true
 				cols = append(cols, c)
 			}

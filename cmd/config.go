@@ -153,6 +153,7 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 	// -n: a config target, or name@host.
 	conn := &connection{}
 	nodeArg, _ := s.get("node")
+	nodeHost := ""
 	cfgPath, explicit := configPath(s, lookupEnv)
 	var cfg *configFile
 	if explicit || nodeArg != "" {
@@ -168,7 +169,7 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 			}
 			conn.node = t.Node
 		} else if name, host, ok := strings.Cut(nodeArg, "@"); ok && name != "" && host != "" {
-			s.set("host", host, s.origin["node"])
+			nodeHost = host
 			conn.node = nodeArg
 		} else {
 			return nil, configError("--node %q is neither a target in %s nor a node name of the form name@host", nodeArg, cfgPath)
@@ -178,6 +179,9 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 	urls, err := baseURLs(s)
 	if err != nil {
 		return nil, err
+	}
+	if nodeHost != "" {
+		urls = urlsForNode(urls, nodeHost)
 	}
 	conn.api.URLs = urls
 	conn.api.Username, _ = s.get("username")
@@ -332,6 +336,27 @@ func baseURLs(s *settings) ([]string, error) {
 		}
 	}
 	return []string{scheme + "://" + net.JoinHostPort(host, port)}, nil
+}
+
+// urlsForNode applies -n name@host: the configured URL whose host is that node, or
+// else the first URL with its host replaced (scheme, port and prefix are kept, so
+// `-n rabbit@mq1` works with a non-default port or TLS set elsewhere).
+func urlsForNode(urls []string, host string) []string {
+	for _, raw := range urls {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() == host {
+			return []string{raw}
+		}
+	}
+	u, err := url.Parse(urls[0])
+	if err != nil {
+		return urls
+	}
+	if port := u.Port(); port != "" {
+		u.Host = net.JoinHostPort(host, port)
+	} else {
+		u.Host = host
+	}
+	return []string{u.String()}
 }
 
 func password(s *settings) (string, error) {
