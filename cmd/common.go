@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -73,15 +72,16 @@ func (f *Factory) readPassword(noInputCode int) (string, error) {
 	return strings.TrimSpace(pw), nil
 }
 
-// parseColumns reads list_* column arguments: space- or comma-separated, trimmed,
+// parseColumns reads list_* column arguments: separate arguments and/or comma-separated
+// within one ("name, tracing"; a space alone does not separate, as in rabbitmqctl), trimmed,
 // duplicates dropped, defaults when none. Unknown ones are a usage error listing them
 // sorted, as rabbitmqctl does.
 func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
 	var cols []string
 	seen := map[string]bool{}
 	for _, a := range args {
-		for _, c := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-			if !seen[c] {
+		for _, c := range strings.Split(a, ",") {
+			if c = strings.TrimSpace(c); c != "" && !seen[c] {
 				seen[c] = true
 				cols = append(cols, c)
 			}

@@ -47,8 +47,11 @@ func TestListVhostsColumns(t *testing.T) {
 	assert.Equal(t, 64, r.code)
 	assert.Equal(t, "Error (argument validation): Info key(s) bar,foo are not supported", firstLine(r.stderr))
 	assert.Empty(t, api.requests(), "nothing is asked of the server for a bad column")
+	r = api.run(t, nil, "", "list_vhosts", "name tracing")
+	assert.Equal(t, "Error (argument validation): Info key(s) name tracing are not supported", firstLine(r.stderr),
+		"like rabbitmqctl, a space inside one argument does not separate columns")
 
-	r = api.run(t, nil, "", "list_vhosts", "name name, tracing", "name")
+	r = api.run(t, nil, "", "list_vhosts", "name, tracing", "name")
 	assert.Equal(t, "Listing vhosts ...\nname\ttracing\n/\tfalse\n", r.stdout)
 }
 
