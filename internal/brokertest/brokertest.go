@@ -87,6 +87,7 @@ func (b *Broker) Ctl(t testing.TB, stdin string, args ...string) Result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.Rabbitmqctl, append([]string{"-n", b.Node}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8")
+	cmd.Dir = os.TempDir() // a crashing escript leaves erl_crash.dump in its working directory
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
