@@ -107,6 +107,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdListTopicPermissions(f), newCmdListUserTopicPermissions(f))
 	add(groupVhosts, newCmdAddVhost(f), newCmdDeleteVhost(f), newCmdListVhosts(f), newCmdSetVhostTags(f))
 	add(groupOther, newCmdVersion(f))
+	f.registerCompletions(root)
 	return root
 }
 

@@ -1,4 +1,93 @@
-// Package completions offers dynamic shell completion of live names (vhosts, users,
-// columns) through cobra. It reaches the broker only through the small interfaces it
-// defines, so it imports no command code.
+// Package completions offers dynamic shell completion of live names (vhosts, users)
+// and of static choices (formatters, list columns) through cobra. It reaches the
+// broker only through the small Lister interface, so it imports no command code, and
+// it never prints: a broker that is down or refuses the credentials yields no
+// candidates.
 package completions
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Lister lists names cheaply (one request, names only).
+type Lister interface {
+	VhostNames(ctx context.Context) ([]string, error)
+	UserNames(ctx context.Context) ([]string, error)
+}
+
+// LookupTimeout bounds one completion request: a shell must never hang on TAB.
+const LookupTimeout = 2 * time.Second
+
+// Source builds the Lister lazily, from the flags typed so far on the command line.
+type Source func(cmd *cobra.Command) (Lister, error)
+
+// Vhosts completes vhost names.
+func Vhosts(src Source) cobra.CompletionFunc {
+	return live(src, func(ctx context.Context, l Lister) ([]string, error) { return l.VhostNames(ctx) })
+}
+
+// Users completes user names for the first positional argument only.
+func Users(src Source) cobra.CompletionFunc {
+	names := live(src, func(ctx context.Context, l Lister) ([]string, error) { return l.UserNames(ctx) })
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return names(cmd, args, toComplete)
+	}
+}
+
+func live(src Source, list func(context.Context, Lister) ([]string, error)) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		l, err := src(cmd)
+		if err != nil {
+			cobra.CompDebugln("rmqctl completion: "+err.Error(), false)
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), LookupTimeout)
+		defer cancel()
+		names, err := list(ctx, l)
+		if err != nil {
+			cobra.CompDebugln("rmqctl completion: "+err.Error(), false)
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return withPrefix(names, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// Fixed completes one of a fixed set of values.
+func Fixed(values ...string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return withPrefix(values, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// Columns completes list_* info items, leaving out those already on the line
+// (as separate arguments or comma-separated).
+func Columns(all []string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		typed := map[string]bool{}
+		for _, a := range args {
+			for _, c := range strings.Split(a, ",") {
+				typed[strings.TrimSpace(c)] = true
+			}
+		}
+		return withPrefix(all, toComplete, typed), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func withPrefix(values []string, prefix string, skip map[string]bool) []cobra.Completion {
+	var out []cobra.Completion
+	for _, v := range values {
+		if strings.HasPrefix(v, prefix) && !skip[v] {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -101,3 +101,11 @@ func (c *Client) Whoami(ctx context.Context) (WhoamiInfo, error) {
 	err := c.do(ctx, request{method: http.MethodGet, path: "/whoami"}, &w)
 	return w, err
 }
+
+// ListUserNames returns the names of all users, asking the server for nothing else.
+func (c *Client) ListUserNames(ctx context.Context) ([]string, error) {
+	var names []string
+	err := stream(ctx, c, request{method: http.MethodGet, path: "/users", query: columnsQuery([]string{"name"})},
+		func(u UserInfo) error { names = append(names, u.Name); return nil })
+	return names, err
+}
