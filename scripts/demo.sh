@@ -39,7 +39,15 @@ CGO_ENABLED=0 "$GO" build -o bin/primer ./examples/primer || die "cannot build e
 
 # A node left over by an interrupted run would already have junesu: start afresh.
 scripts/broker.sh stop "$BROKER"
-trap 'scripts/broker.sh stop "$BROKER" || echo "demo: could not stop broker $BROKER" >&2' EXIT
+# Cleanup ignores INT/TERM (and so do its children), so that a second Ctrl-C cannot
+# interrupt the stop and leave the node running.
+cleanup() {
+  local rc=$?
+  trap '' INT TERM
+  scripts/broker.sh stop "$BROKER" || echo "demo: could not stop broker $BROKER" >&2
+  exit "$rc"
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

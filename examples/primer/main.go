@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
@@ -52,7 +53,7 @@ func run(uri, queue, message, mode string, timeout time.Duration) error {
 		Properties: amqp.Table{"connection_name": "rmqctl-primer"},
 	})
 	if err != nil {
-		return fmt.Errorf("connect to %s: %w", redact(uri), err)
+		return fmt.Errorf("connect to %s: %w", redact(uri), named(err))
 	}
 	defer conn.Close()
 
@@ -146,6 +147,23 @@ func consume(ctx context.Context, conn *amqp.Connection, queue string, timeout t
 		return ctx.Err()
 	}
 	return ch.Close()
+}
+
+// named prefixes the AMQP reply-code name to the reasons amqp091-go makes up
+// itself (the broker's own reasons already start with it), so that, e.g., a bad
+// password reads "ACCESS_REFUSED - username or password not allowed".
+func named(err error) error {
+	var e *amqp.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	name := map[int]string{402: "INVALID_PATH", 403: "ACCESS_REFUSED", 530: "NOT_ALLOWED"}[e.Code]
+	if name == "" || strings.HasPrefix(e.Reason, name) {
+		return err
+	}
+	c := *e
+	c.Reason = name + " - " + e.Reason
+	return &c
 }
 
 // redact hides the password of an AMQP URI for error messages.
