@@ -108,7 +108,8 @@ type configFile struct {
 type connection struct {
 	api     mgmtapi.Config
 	node    string
-	vhost   string
+	vhost   string // from the environment or the target; -p wins over it
+	verbose bool
 	timeout time.Duration
 }
 
@@ -195,8 +196,11 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 		u, _ := url.Parse(urls[0])
 		conn.node = "rabbit@" + u.Hostname()
 	}
-	if v, layer := s.get("vhost"); layer == fromTarget {
+	if v, layer := s.get("vhost"); layer == fromTarget || layer == fromEnv {
 		conn.vhost = v
+	}
+	if v, _ := s.get("verbose"); v == "true" {
+		conn.verbose = true
 	}
 	if v, layer := s.get("timeout"); layer > fromDefault && !fs.Changed("timeout") {
 		n, _ := strconv.Atoi(v)

@@ -43,7 +43,7 @@ func (f *Factory) Client() (*mgmtapi.Client, error) {
 	}
 	cfg := conn.api
 	cfg.Transport = f.Transport
-	if f.g.Verbose {
+	if conn.verbose {
 		cfg.Log = f.IO.ErrOut
 	}
 	cfg.UserAgent = "rmqctl/" + f.Version

@@ -237,3 +237,16 @@ func TestNodeNameAtHostKeepsPort(t *testing.T) {
 	assert.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "\n", r.stdout)
 }
+
+func TestVhostAndVerboseFromEnvironment(t *testing.T) {
+	api := newFakeAPI(t).
+		on("GET /api/vhosts/qa/permissions", 200, `[]`).
+		on("GET /api/vhosts/other/permissions", 200, `[]`)
+	r := api.run(t, map[string]string{"RMQCTL_VHOST": "qa", "RMQCTL_VERBOSE": "true"}, "", "list_permissions")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "Listing permissions for vhost \"qa\" ...\n\n", r.stdout)
+	assert.Contains(t, r.stderr, "> GET "+api.srv.URL+"/api/vhosts/qa/permissions")
+	r = api.run(t, map[string]string{"RMQCTL_VHOST": "qa"}, "", "list_permissions", "-p", "other")
+	assert.Equal(t, "Listing permissions for vhost \"other\" ...\n\n", r.stdout, "-p beats the environment")
+	assert.Empty(t, r.stderr)
+}
