@@ -214,8 +214,12 @@ func TestDifferentialMutations(t *testing.T) {
 		func(u, v string) []string { return []string{"add_vhost", v} },
 		func(u, v string) []string { return []string{"set_vhost_tags", v, "c", "d"} },
 		func(u, v string) []string { return []string{"set_permissions", "-p", v, u, ".*", "^w", "^r"} },
-		func(u, v string) []string { return []string{"set_permissions", "-p", v, u, ".*", ".*", ".*", "--formatter", "json"} },
-		func(u, v string) []string { return []string{"set_topic_permissions", "-p", v, u, "amq.topic", "^a", "^b"} },
+		func(u, v string) []string {
+			return []string{"set_permissions", "-p", v, u, ".*", ".*", ".*", "--formatter", "json"}
+		},
+		func(u, v string) []string {
+			return []string{"set_topic_permissions", "-p", v, u, "amq.topic", "^a", "^b"}
+		},
 		func(u, v string) []string { return []string{"clear_topic_permissions", "-p", v, u, "amq.topic"} },
 		func(u, v string) []string { return []string{"clear_topic_permissions", "-p", v, u} },
 		func(u, v string) []string { return []string{"clear_permissions", "-p", v, u} },

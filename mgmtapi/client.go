@@ -142,6 +142,10 @@ func Path(segments ...string) string {
 // escapeSegment is url.PathEscape plus the characters PathEscape leaves alone but that
 // RabbitMQ's router or intermediaries may treat specially.
 func escapeSegment(s string) string {
+	if s == "." || s == ".." {
+		// dot segments would be resolved away by path normalisation
+		return strings.Repeat("%2E", len(s))
+	}
 	e := url.PathEscape(s)
 	r := strings.NewReplacer(";", "%3B", ",", "%2C", "=", "%3D", "+", "%2B", "@", "%40", ":", "%3A", "&", "%26", "$", "%24")
 	return r.Replace(e)
@@ -208,24 +212,35 @@ func (c *Client) send(ctx context.Context, req request, read func(io.Reader) err
 		if resp.StatusCode() >= 400 {
 			return newAPIError(req.method, req.path, resp.StatusCode(), raw)
 		}
-		if err := read(raw); err != nil {
+		body := &readErrRecorder{r: raw}
+		if err := read(body); err != nil {
 			if ctx.Err() != nil {
 				return newTransportError(req.method, full, ctx.Err())
 			}
-			var de *DecodeError
-			if errors.As(err, &de) || !isNetError(err) {
-				return err
+			if body.err != nil {
+				// the connection broke mid-body: not the server's JSON's fault
+				return newTransportError(req.method, full, body.err)
 			}
-			return newTransportError(req.method, full, err)
+			return err
 		}
 		return nil
 	}
 	return lastErr
 }
 
-func isNetError(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF)
+// readErrRecorder remembers a read error other than EOF from the response body, so a
+// broken connection is told apart from a malformed answer.
+type readErrRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (rr *readErrRecorder) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	if err != nil && err != io.EOF && rr.err == nil {
+		rr.err = err
+	}
+	return n, err
 }
 
 // stream sends a GET whose answer is a JSON array and calls fn for each element as it

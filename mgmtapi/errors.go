@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // APIError is an HTTP error answer from the management API: the status code plus the
@@ -49,9 +50,13 @@ func newAPIError(method, path string, status int, body io.Reader) *APIError {
 		e.Kind = textOf(parsed.Error)
 		e.Reason = textOf(parsed.Reason)
 	} else {
-		e.Reason = strings.TrimSpace(string(raw))
+		e.Reason = strings.TrimSpace(strings.ToValidUTF8(string(raw), "\uFFFD"))
 		if len(e.Reason) > 200 {
-			e.Reason = e.Reason[:200] + "…"
+			cut := 200
+			for cut > 0 && !utf8.RuneStart(e.Reason[cut]) {
+				cut--
+			}
+			e.Reason = e.Reason[:cut] + "…"
 		}
 	}
 	return e
@@ -175,7 +180,7 @@ func (e *TransportError) Cause() string {
 		return "TLS: server certificate is invalid: " + certInvalid.Error()
 	case errors.As(err, &certVerify):
 		return "TLS: server certificate verification failed: " + certVerify.Err.Error()
-	case errors.As(err, &recordErr):
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "TLS handshake failed: the server does not speak TLS on this port (try http://)"
 	case isTLSAlert(err):
 		return "TLS handshake failed: the server rejected our client certificate (" + err.Error() + ")"

@@ -196,7 +196,10 @@ func (l *ListWriter) renderPretty() {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
 	}
-	t := tablewriter.NewTable(l.w, opts...)
+	// Render into a buffer: tablewriter ignores write errors, l.write does not.
+	var buf bytes.Buffer
+	defer func() { l.write(buf.String()) }()
+	t := tablewriter.NewTable(&buf, opts...)
 	if l.opts.Headers {
 		t.Header(l.columns)
 	}
@@ -270,7 +273,7 @@ func (o *OrderedObject) Set(k string, v any) *OrderedObject {
 }
 
 // MarshalJSON writes the keys in order.
-func (o *OrderedObject) MarshalJSON() ([]byte, error) {
+func (o OrderedObject) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	for i, k := range o.Keys {
