@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 )
 
@@ -105,4 +107,39 @@ func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
 		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
 	}
 	return cols, nil
+}
+
+// listSpec is one list command: a banner, one streamed request whose items become
+// rows as they are decoded, and rabbitmqctl's error for a missing parent object.
+type listSpec struct {
+	banner   string
+	columns  []string
+	streamed bool
+	// headers overrides the header setting (list_user_topic_permissions has none by default).
+	headers *bool
+	// notFound is the error to report when the server answers 404.
+	notFound func() error
+	fetch    func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error
+}
+
+func (f *Factory) runList(ctx context.Context, s listSpec) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	f.Banner("%s", s.banner)
+	ctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	headers := f.headers()
+	if s.headers != nil {
+		headers = *s.headers && headers
+	}
+	rows := f.NewListHeaders(s.columns, s.streamed, headers)
+	if err := s.fetch(ctx, client, rows); err != nil {
+		if s.notFound != nil && mgmtapi.IsNotFound(err) {
+			return s.notFound()
+		}
+		return err
+	}
+	return rows.Close()
 }

@@ -171,10 +171,10 @@ func (f *Factory) classify(c *cobra.Command, err error) *cliError {
 	case errors.As(err, &te):
 		return &cliError{code: exitUnavailable, layout: layoutLine,
 			msg: fmt.Sprintf("unable to perform an operation on node '%s': %s %s: %s", f.NodeName(), te.Method, te.URL, te.Cause())}
-	case mgmtapi.IsUnauthorized(err):
+	case mgmtapi.IsUnauthorized(err) && f.client != nil:
 		return &cliError{code: exitNoPerm, layout: layoutLine,
 			msg: fmt.Sprintf("authentication failed for user %q at %s (check --username and the password)", f.client.Username(), f.client.BaseURL())}
-	case mgmtapi.IsForbidden(err):
+	case mgmtapi.IsForbidden(err) && f.client != nil:
 		errors.As(err, &ae)
 		return &cliError{code: exitNoPerm, layout: layoutLine,
 			msg: fmt.Sprintf("user %q is not allowed to do this: %s%s", f.client.Username(), ae.Reason, tagHint(ae.Reason))}

@@ -27,6 +27,7 @@ type Factory struct {
 	root    *cobra.Command
 	conn    *connection
 	client  *mgmtapi.Client
+	// current is the command being run, for its timeout and messages.
 	current *cobra.Command
 	banner  string
 }
@@ -108,11 +109,6 @@ func (f *Factory) Banner(format string, args ...any) {
 
 // headers reports whether table headers are printed.
 func (f *Factory) headers() bool { return !f.g.Silent && !f.g.NoTableHeaders }
-
-// NewList starts a list in the chosen format.
-func (f *Factory) NewList(columns []string, streamed bool) *output.ListWriter {
-	return f.NewListHeaders(columns, streamed, f.headers())
-}
 
 // NewListHeaders starts a list whose header row is printed or not as headers says.
 func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *output.ListWriter {

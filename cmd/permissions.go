@@ -183,25 +183,17 @@ func newCmdListPermissions(f *Factory) *cobra.Command {
 }
 
 func runListPermissions(ctx context.Context, o *ListPermissionsOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	vhost := f.Vhost()
-	f.Banner(`Listing permissions for vhost "%s" ...`, vhost)
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewList([]string{"user", "configure", "write", "read"}, false)
-	err = client.ListPermissionsIn(ctx, vhost, func(p mgmtapi.PermissionInfo) error {
-		return list.Row(output.Str(p.User), output.Str(p.Configure), output.Str(p.Write), output.Str(p.Read))
+	vhost := o.F.Vhost()
+	return o.F.runList(ctx, listSpec{
+		banner:   `Listing permissions for vhost "` + vhost + `" ...`,
+		columns:  []string{"user", "configure", "write", "read"},
+		notFound: func() error { return errVhostNotFoundBare(vhost) },
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListPermissionsIn(ctx, vhost, func(p mgmtapi.PermissionInfo) error {
+				return rows.Row(output.Str(p.User), output.Str(p.Configure), output.Str(p.Write), output.Str(p.Read))
+			})
+		},
 	})
-	if mgmtapi.IsNotFound(err) {
-		return errVhostNotFoundBare(vhost)
-	} else if err != nil {
-		return err
-	}
-	return list.Close()
 }
 
 // ListUserPermissionsOptions are list_user_permissions's inputs.
@@ -225,24 +217,16 @@ func newCmdListUserPermissions(f *Factory) *cobra.Command {
 }
 
 func runListUserPermissions(ctx context.Context, o *ListUserPermissionsOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	f.Banner(`Listing permissions for user "%s" ...`, o.Username)
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewList([]string{"vhost", "configure", "write", "read"}, false)
-	err = client.ListPermissionsOf(ctx, o.Username, func(p mgmtapi.PermissionInfo) error {
-		return list.Row(output.Str(p.Vhost), output.Str(p.Configure), output.Str(p.Write), output.Str(p.Read))
+	return o.F.runList(ctx, listSpec{
+		banner:   `Listing permissions for user "` + o.Username + `" ...`,
+		columns:  []string{"vhost", "configure", "write", "read"},
+		notFound: func() error { return errNoSuchUserTerm(o.Username) },
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListPermissionsOf(ctx, o.Username, func(p mgmtapi.PermissionInfo) error {
+				return rows.Row(output.Str(p.Vhost), output.Str(p.Configure), output.Str(p.Write), output.Str(p.Read))
+			})
+		},
 	})
-	if mgmtapi.IsNotFound(err) {
-		return errNoSuchUserTerm(o.Username)
-	} else if err != nil {
-		return err
-	}
-	return list.Close()
 }
 
 // SetTopicPermissionsOptions are set_topic_permissions's inputs.
@@ -347,25 +331,17 @@ func newCmdListTopicPermissions(f *Factory) *cobra.Command {
 }
 
 func runListTopicPermissions(ctx context.Context, o *ListTopicPermissionsOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	vhost := f.Vhost()
-	f.Banner(`Listing topic permissions for vhost "%s" ...`, vhost)
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewList([]string{"user", "exchange", "write", "read"}, false)
-	err = client.ListTopicPermissionsIn(ctx, vhost, func(p mgmtapi.TopicPermissionInfo) error {
-		return list.Row(output.Str(p.User), output.Str(p.Exchange), output.Str(p.Write), output.Str(p.Read))
+	vhost := o.F.Vhost()
+	return o.F.runList(ctx, listSpec{
+		banner:   `Listing topic permissions for vhost "` + vhost + `" ...`,
+		columns:  []string{"user", "exchange", "write", "read"},
+		notFound: func() error { return errVhostNotFoundBare(vhost) },
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListTopicPermissionsIn(ctx, vhost, func(p mgmtapi.TopicPermissionInfo) error {
+				return rows.Row(output.Str(p.User), output.Str(p.Exchange), output.Str(p.Write), output.Str(p.Read))
+			})
+		},
 	})
-	if mgmtapi.IsNotFound(err) {
-		return errVhostNotFoundBare(vhost)
-	} else if err != nil {
-		return err
-	}
-	return list.Close()
 }
 
 // ListUserTopicPermissionsOptions are list_user_topic_permissions's inputs.
@@ -394,22 +370,15 @@ header row unless --table-headers is given.`,
 }
 
 func runListUserTopicPermissions(ctx context.Context, o *ListUserTopicPermissionsOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	f.Banner(`Listing topic permissions for user "%s" ...`, o.Username)
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewListHeaders([]string{"vhost", "exchange", "write", "read"}, false, o.TableHeaders && f.headers())
-	err = client.ListTopicPermissionsOf(ctx, o.Username, func(p mgmtapi.TopicPermissionInfo) error {
-		return list.Row(output.Str(p.Vhost), output.Str(p.Exchange), output.Str(p.Write), output.Str(p.Read))
+	return o.F.runList(ctx, listSpec{
+		banner:   `Listing topic permissions for user "` + o.Username + `" ...`,
+		columns:  []string{"vhost", "exchange", "write", "read"},
+		headers:  &o.TableHeaders,
+		notFound: func() error { return errNoSuchUserTerm(o.Username) },
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListTopicPermissionsOf(ctx, o.Username, func(p mgmtapi.TopicPermissionInfo) error {
+				return rows.Row(output.Str(p.Vhost), output.Str(p.Exchange), output.Str(p.Write), output.Str(p.Read))
+			})
+		},
 	})
-	if mgmtapi.IsNotFound(err) {
-		return errNoSuchUserTerm(o.Username)
-	} else if err != nil {
-		return err
-	}
-	return list.Close()
 }

@@ -26,9 +26,6 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	c, err := root.ExecuteContextC(ctx)
-	if err == nil && f.current == nil && c != nil && c.Runnable() && c.HasParent() {
-		f.current = c
-	}
 	return f.exitCode(c, args, err)
 }
 

@@ -304,21 +304,15 @@ func newCmdListUsers(f *Factory) *cobra.Command {
 }
 
 func runListUsers(ctx context.Context, o *ListUsersOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	f.Banner("Listing users ...")
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewList([]string{"user", "tags"}, false)
-	if err := client.ListUsers(ctx, func(u mgmtapi.UserInfo) error {
-		return list.Row(output.Str(u.Name), output.List(u.Tags))
-	}); err != nil {
-		return err
-	}
-	return list.Close()
+	return o.F.runList(ctx, listSpec{
+		banner:  "Listing users ...",
+		columns: []string{"user", "tags"},
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListUsers(ctx, func(u mgmtapi.UserInfo) error {
+				return rows.Row(output.Str(u.Name), output.List(u.Tags))
+			})
+		},
+	})
 }
 
 // AuthenticateUserOptions are authenticate_user's inputs.

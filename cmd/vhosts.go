@@ -143,26 +143,19 @@ Columns may be separated by spaces, commas or both.`,
 }
 
 func runListVhosts(ctx context.Context, o *ListVhostsOptions) error {
-	f := o.F
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	f.Banner("Listing vhosts ...")
-	ctx, cancel := f.withTimeout(ctx)
-	defer cancel()
-	list := f.NewList(o.Columns, false)
-	err = client.ListVhosts(ctx, o.Columns, func(v mgmtapi.VhostInfo) error {
-		cells := make([]output.Cell, len(o.Columns))
-		for i, col := range o.Columns {
-			cells[i] = vhostCell(v, col)
-		}
-		return list.Row(cells...)
+	return o.F.runList(ctx, listSpec{
+		banner:  "Listing vhosts ...",
+		columns: o.Columns,
+		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
+			return c.ListVhosts(ctx, o.Columns, func(v mgmtapi.VhostInfo) error {
+				cells := make([]output.Cell, len(o.Columns))
+				for i, col := range o.Columns {
+					cells[i] = vhostCell(v, col)
+				}
+				return rows.Row(cells...)
+			})
+		},
 	})
-	if err != nil {
-		return err
-	}
-	return list.Close()
 }
 
 func vhostCell(v mgmtapi.VhostInfo, col string) output.Cell {
