@@ -250,55 +250,9 @@ func stream[T any](ctx context.Context, c *Client, req request, fn func(T) error
 	return c.send(ctx, req, func(body io.Reader) error {
 		dec := json.NewDecoder(body)
 		dec.UseNumber()
-		return decodeArray(dec, req.path, fn)
+		_, err := decodeList(dec, req.path, fn)
+		return err
 	})
-}
-
-func decodeArray[T any](dec *json.Decoder, path string, fn func(T) error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return &DecodeError{Path: path, Err: err}
-	}
-	if d, ok := tok.(json.Delim); ok && d == '{' {
-		// paginated envelope: find "items"
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return &DecodeError{Path: path, Err: err}
-			}
-			if k, _ := kt.(string); k == "items" {
-				return decodeArray(dec, path, fn)
-			}
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return &DecodeError{Path: path, Err: err}
-			}
-		}
-		return &DecodeError{Path: path, Err: errors.New("object without items")}
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return &DecodeError{Path: path, Err: fmt.Errorf("expected a JSON array, got %v", tok)}
-	}
-	for dec.More() {
-		var v T
-		if err := dec.Decode(&v); err != nil {
-			return &DecodeError{Path: path, Err: err}
-		}
-		if err := fn(v); err != nil {
-			return err
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return &DecodeError{Path: path, Err: err}
-	}
-	return nil
-}
-
-// collect gathers a streamed list into a slice (for small lists).
-func collect[T any](ctx context.Context, c *Client, req request) ([]T, error) {
-	var out []T
-	err := stream(ctx, c, req, func(v T) error { out = append(out, v); return nil })
-	return out, err
 }
 
 type quietLogger struct{}
