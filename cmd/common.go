@@ -143,3 +143,12 @@ func (f *Factory) runList(ctx context.Context, s listSpec) error {
 	}
 	return rows.Close()
 }
+
+// printResult is an {ok, Value} result: the text, or {"node":…,"result":"ok","value":…} in JSON.
+func (f *Factory) printResult(text string) error {
+	if f.format() == output.JSON {
+		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", text))
+	}
+	_, err := io.WriteString(f.Out(), text+"\n")
+	return err
+}

@@ -23,10 +23,10 @@ type Factory struct {
 	// Transport, when set, replaces the HTTP transport (tests).
 	Transport http.RoundTripper
 
-	g       *GlobalOptions
-	root    *cobra.Command
-	conn    *connection
-	client  *mgmtapi.Client
+	g      *GlobalOptions
+	root   *cobra.Command
+	conn   *connection
+	client *mgmtapi.Client
 	// current is the command being run, for its timeout and messages.
 	current *cobra.Command
 	banner  string

@@ -34,6 +34,8 @@ const (
 	groupUsers  = "users"
 	groupAccess = "access"
 	groupVhosts = "vhosts"
+	groupQueues = "queues"
+	groupConns  = "connections"
 	groupOther  = "other"
 )
 
@@ -83,6 +85,8 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		&cobra.Group{ID: groupUsers, Title: "Users:"},
 		&cobra.Group{ID: groupAccess, Title: "Access Control:"},
 		&cobra.Group{ID: groupVhosts, Title: "Virtual hosts:"},
+		&cobra.Group{ID: groupQueues, Title: "Queues, exchanges, bindings and messages:"},
+		&cobra.Group{ID: groupConns, Title: "Connections, channels and consumers:"},
 		&cobra.Group{ID: groupOther, Title: "Other:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -103,6 +107,11 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdListUserPermissions(f), newCmdSetTopicPermissions(f), newCmdClearTopicPermissions(f),
 		newCmdListTopicPermissions(f), newCmdListUserTopicPermissions(f))
 	add(groupVhosts, newCmdAddVhost(f), newCmdDeleteVhost(f), newCmdListVhosts(f), newCmdSetVhostTags(f))
+	add(groupQueues, newCmdListQueues(f), newCmdListExchanges(f), newCmdListBindings(f),
+		newCmdDeclareQueue(f), newCmdDeleteQueue(f), newCmdPurgeQueue(f), newCmdDeclareExchange(f),
+		newCmdDeleteExchange(f), newCmdDeclareBinding(f), newCmdDeleteBinding(f), newCmdPublish(f), newCmdGet(f))
+	add(groupConns, newCmdListConnections(f), newCmdListChannels(f), newCmdListConsumers(f),
+		newCmdCloseConnection(f), newCmdCloseAllConnections(f), newCmdCloseAllUserConnections(f))
 	add(groupOther, newCmdVersion(f))
 	f.registerCompletions(root)
 	return root

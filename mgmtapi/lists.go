@@ -12,25 +12,6 @@ import (
 	"strings"
 )
 
-// Item is one object of a list as the server sent it; numbers are json.Number, so
-// their text (1.0, 60000) is kept as the server wrote it.
-type Item map[string]any
-
-// Get returns the value at a dotted path ("queue.name"), nil when absent.
-func (it Item) Get(path string) any {
-	var cur any = map[string]any(it)
-	for _, k := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		if cur, ok = m[k]; !ok {
-			return nil
-		}
-	}
-	return cur
-}
-
 // ListQuery says what a list request asks of the server.
 type ListQuery struct {
 	// Columns are the HTTP fields to return (dotted for nested ones); empty means all.
