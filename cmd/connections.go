@@ -46,10 +46,42 @@ func runCloseConnection(ctx context.Context, o *CloseConnectionOptions) error {
 	f.Banner("Closing connection %s, reason: %s...", o.Name, o.Reason)
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
-	if err := client.CloseConnection(ctx, o.Name, o.Reason); err != nil && !mgmtapi.IsNotFound(err) {
+	if _, err := closeConnection(ctx, client, o.Name, o.Reason); err != nil {
 		return err
 	}
 	return f.printDone()
+}
+
+// closeConnection closes a connection and reports whether it was there. The DELETE
+// finds connections through the statistics database, which learns of a new
+// connection a few seconds after the connection list does: a connection that is
+// listed but not yet known there is retried until it can be closed.
+func closeConnection(ctx context.Context, client *mgmtapi.Client, name, reason string) (bool, error) {
+	for {
+		err := client.CloseConnection(ctx, name, reason)
+		if err == nil {
+			return true, nil
+		}
+		if !mgmtapi.IsNotFound(err) {
+			return false, err
+		}
+		listed := false
+		_, lerr := client.ListConnections(ctx, "", mgmtapi.ListQuery{Columns: []string{"name"}, DisableStats: true}, func(it mgmtapi.Item) error {
+			listed = listed || it.Get("name") == name
+			return nil
+		})
+		if lerr != nil {
+			return false, lerr
+		}
+		if !listed {
+			return false, nil // gone: closing it succeeds, as in rabbitmqctl
+		}
+		select {
+		case <-time.After(250 * time.Millisecond):
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
 }
 
 // CloseAllConnectionsOptions are close_all_connections's inputs.
@@ -110,12 +142,10 @@ func runCloseAllConnections(ctx context.Context, o *CloseAllConnectionsOptions) 
 		f.Banner("Closing all connections in vhost %s, reason: %s...", vhost, o.Reason)
 	}
 	var names []string
-	scope := vhost
-	if o.Global {
-		scope = ""
-	}
-	_, err = client.ListConnections(ctx, scope, mgmtapi.ListQuery{Columns: []string{"name", "node"}}, func(it mgmtapi.Item) error {
-		if o.Global && termText(it.Get("node")) != node {
+	// The cluster-wide list without statistics comes from connection tracking and shows
+	// a connection at once; the per-vhost list only once the statistics know it.
+	_, err = client.ListConnections(ctx, "", mgmtapi.ListQuery{Columns: []string{"name", "node", "vhost"}, DisableStats: true}, func(it mgmtapi.Item) error {
+		if o.Global && termText(it.Get("node")) != node || !o.Global && termText(it.Get("vhost")) != vhost {
 			return nil
 		}
 		if o.Limit == 0 || len(names) < o.Limit {
@@ -135,13 +165,13 @@ func runCloseAllConnections(ctx context.Context, o *CloseAllConnectionsOptions) 
 				return ctx.Err()
 			}
 		}
-		if err := client.CloseConnection(ctx, name, o.Reason); err != nil {
-			if mgmtapi.IsNotFound(err) {
-				continue // closed meanwhile
-			}
+		ok, err := closeConnection(ctx, client, name, o.Reason)
+		if err != nil {
 			return err
 		}
-		closed++
+		if ok {
+			closed++
+		}
 	}
 	return f.printResult(fmt.Sprintf("Closed %d connections", closed))
 }

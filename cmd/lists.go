@@ -174,19 +174,31 @@ func newCmdListBindings(f *Factory) *cobra.Command {
 
 // Queues
 
-// queueCell renders a per-type statistic: classic queues have it (0 when the server
-// leaves it out), quorum queues and streams do not (an empty field, as rabbitmqctl).
-func classicOnly(name, path string) infoItem {
+// typed is a queue statistic that only some queue types report: for the others
+// rabbitmqctl prints an empty field even where the HTTP API has a value. missing is
+// what a type that has it shows when the server leaves the field out.
+func typed(name, path string, types []string, missing any) infoItem {
 	return infoItem{name: name, fields: []string{path, "type"}, stats: true, cell: func(it mgmtapi.Item) output.Cell {
+		t, _ := it.Get("type").(string)
+		if !contains(types, t) {
+			return output.Str("")
+		}
 		if v := it.Get(path); v != nil {
 			return output.Raw(termText(v), v)
 		}
-		if it.Get("type") == "classic" {
-			return output.Raw("0", 0)
+		if missing != nil {
+			return output.Raw(termText(missing), missing)
 		}
 		return output.Str("")
 	}}
 }
+
+var (
+	classic         = []string{"classic"}
+	classicOrQuorum = []string{"classic", "quorum"}
+)
+
+func classicOnly(name string) infoItem { return typed(name, name, classic, nil) }
 
 // queueItems are list_queues's info items. Columns that are Erlang pids in rabbitmqctl
 // get the closest name the HTTP API has (see README): pid → the queue's node (or
@@ -205,12 +217,13 @@ var queueItems = infoItems{
 		{name: "exclusive_consumer_pid", fields: []string{"exclusive_consumer_tag", "consumer_details"}, stats: true, cell: exclusiveConsumerChannel},
 		item("exclusive_consumer_tag", true),
 		item("messages_ready", false), item("messages_unacknowledged", false), item("messages", false),
-		item("messages_ready_ram", true), item("messages_unacknowledged_ram", true), item("messages_ram", true),
-		item("messages_persistent", true), item("message_bytes", true), item("message_bytes_ready", true),
-		item("message_bytes_unacknowledged", true), item("message_bytes_ram", true), item("message_bytes_persistent", true),
-		item("head_message_timestamp", true),
-		classicOnly("disk_reads", "message_stats.disk_reads"), classicOnly("disk_writes", "message_stats.disk_writes"),
-		item("consumers", true), item("consumer_utilisation", true), item("consumer_capacity", true), item("memory", true),
+		classicOnly("messages_ready_ram"), classicOnly("messages_unacknowledged_ram"),
+		typed("messages_ram", "messages_ram", classicOrQuorum, 0),
+		classicOnly("messages_persistent"), classicOnly("message_bytes"), classicOnly("message_bytes_ready"),
+		classicOnly("message_bytes_unacknowledged"), typed("message_bytes_ram", "message_bytes_ram", classicOrQuorum, 0),
+		classicOnly("message_bytes_persistent"), classicOnly("head_message_timestamp"),
+		typed("disk_reads", "message_stats.disk_reads", classic, 0), typed("disk_writes", "message_stats.disk_writes", classic, 0),
+		item("consumers", true), classicOnly("consumer_utilisation"), classicOnly("consumer_capacity"), item("memory", true),
 		renamed("slave_pids", "slave_nodes", true), renamed("synchronised_slave_pids", "synchronised_slave_nodes", true),
 		item("state", false), item("type", false), item("leader", false), item("members", false), item("online", false),
 	},
@@ -238,8 +251,10 @@ func exclusiveConsumerChannel(it mgmtapi.Item) output.Cell {
 	return output.Str("")
 }
 
-// totals are the counters enable_queue_totals supplies without statistics.
-var totals = map[string]bool{"messages": true, "messages_ready": true, "messages_unacknowledged": true}
+// streamFill are the items the queue list leaves out for streams: their message
+// counters (without statistics) and their leader, members and online nodes.
+var streamFill = map[string]bool{"messages": true, "messages_ready": true, "messages_unacknowledged": true,
+	"leader": true, "members": true, "online": true}
 
 // ListQueuesOptions are list_queues's inputs.
 type ListQueuesOptions struct {
@@ -318,8 +333,8 @@ func runListQueues(ctx context.Context, o *ListQueuesOptions) error {
 		},
 		fetch: func(ctx context.Context, c *mgmtapi.Client, q mgmtapi.ListQuery, fn func(mgmtapi.Item) error) (*mgmtapi.PageInfo, error) {
 			return c.ListQueues(ctx, vhost, q, func(it mgmtapi.Item) error {
-				// Streams have no totals without statistics: ask for theirs alone.
-				if q.DisableStats && it.Get("type") == "stream" {
+				// The list leaves some of a stream's items out: ask for them alone.
+				if it.Get("type") == "stream" {
 					if err := fillStreamTotals(ctx, c, vhost, it, o.Columns); err != nil {
 						return err
 					}
@@ -330,11 +345,13 @@ func runListQueues(ctx context.Context, o *ListQueuesOptions) error {
 	})
 }
 
-// fillStreamTotals completes a stream's message counters from its own statistics.
+// fillStreamTotals completes what the list left out of a stream from the stream's own
+// record: its message counters, and its leader (the node it runs on), members and
+// online nodes. Streams are few, so the extra requests are too.
 func fillStreamTotals(ctx context.Context, c *mgmtapi.Client, vhost string, it mgmtapi.Item, cols []infoItem) error {
 	var want []string
 	for _, col := range cols {
-		if totals[col.name] && it.Get(col.name) == nil {
+		if streamFill[col.name] && it.Get(col.name) == nil {
 			want = append(want, col.name)
 		}
 	}
@@ -342,12 +359,16 @@ func fillStreamTotals(ctx context.Context, c *mgmtapi.Client, vhost string, it m
 		return nil
 	}
 	name, _ := it.Get("name").(string)
-	full, err := c.GetQueue(ctx, vhost, name, mgmtapi.ListQuery{Columns: want})
+	full, err := c.GetQueue(ctx, vhost, name, mgmtapi.ListQuery{Columns: append(want, "node")})
 	if err != nil {
 		return nil // gone meanwhile: leave the fields empty
 	}
 	for _, k := range want {
-		if v := full.Get(k); v != nil {
+		v := full.Get(k)
+		if k == "leader" && v == nil {
+			v = full.Get("node")
+		}
+		if v != nil {
 			it.Set(k, v)
 		}
 	}
@@ -463,6 +484,7 @@ func newCmdListConsumers(f *Factory) *cobra.Command {
 				banner: []string{"Listing consumers in vhost " + vhost + " ..."},
 				items:  cols, query: query(cols), missingIsEmpty: true,
 				fetch: func(ctx context.Context, c *mgmtapi.Client, q mgmtapi.ListQuery, fn func(mgmtapi.Item) error) (*mgmtapi.PageInfo, error) {
+					q.DisableStats = false // consumers are only known to the statistics database
 					return c.ListConsumers(ctx, vhost, q, fn)
 				},
 			})

@@ -316,7 +316,7 @@ func runPurgeQueue(ctx context.Context, o *PurgeQueueOptions) error {
 		case mgmtapi.IsNotFound(err) && o.IfExist:
 		case mgmtapi.IsNotFound(err):
 			return genericError("not_found")
-		case errors.As(err, &ae) && ae.Status == 406:
+		case errors.As(err, &ae) && ae.Status == 400 && strings.Contains(ae.Reason, "not supported"):
 			return genericError("not_supported") // streams cannot be purged
 		default:
 			return err
@@ -442,7 +442,7 @@ type BindingOptions struct {
 	IfExist    bool
 }
 
-func bindingCommand(f *Factory, use, short, long, example string, run func(context.Context, *BindingOptions) error) *cobra.Command {
+func bindingCommand(f *Factory, use, short, long, example string, run func(context.Context, *BindingOptions) error) (*cobra.Command, *BindingOptions) {
 	o := &BindingOptions{F: f}
 	var rawArgs string
 	c := &cobra.Command{
@@ -464,17 +464,18 @@ func bindingCommand(f *Factory, use, short, long, example string, run func(conte
 	c.Flags().StringVar(&o.Binding.DestinationType, "destination-type", "queue", "queue or exchange")
 	c.Flags().StringVar(&o.RoutingKey, "routing-key", "", "routing key")
 	c.Flags().StringVar(&rawArgs, "arguments", "", "binding arguments as a JSON object (e.g. for headers exchanges)")
-	return c
+	return c, o
 }
 
 func newCmdDeclareBinding(f *Factory) *cobra.Command {
-	return bindingCommand(f,
+	c, _ := bindingCommand(f,
 		"declare_binding [--vhost <vhost>] <source> <destination> [--destination-type <queue|exchange>] [--routing-key <key>] [--arguments <json>]",
 		"Binds a queue or an exchange to an exchange (HTTP only)",
 		"Binds destination to source exchange. Declaring a binding that exists succeeds. The default exchange is \"\".",
 		`  rmqctl declare_binding orders orders.eu --routing-key "eu.#"
   rmqctl declare_binding events audit --destination-type exchange`,
 		runDeclareBinding)
+	return c
 }
 
 func bindingBanner(verb string, o *BindingOptions, vhost string) string {
@@ -502,12 +503,13 @@ func runDeclareBinding(ctx context.Context, o *BindingOptions) error {
 }
 
 func newCmdDeleteBinding(f *Factory) *cobra.Command {
-	c := bindingCommand(f,
+	c, o := bindingCommand(f,
 		"delete_binding [--vhost <vhost>] <source> <destination> [--destination-type <queue|exchange>] [--routing-key <key>] [--arguments <json>] [--if-exists]",
 		"Deletes a binding (HTTP only)",
 		"Deletes the binding from source to destination with this routing key and these arguments.",
 		`  rmqctl delete_binding orders orders.eu --routing-key "eu.#" --if-exists`,
 		runDeleteBinding)
+	c.Flags().BoolVar(&o.IfExist, "if-exists", false, "a missing binding is not an error")
 	return c
 }
 

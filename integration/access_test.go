@@ -48,6 +48,7 @@ func TestPermissionPatternsAreEnforced(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ch.QueueDeclare("ro-"+user, false, true, false, false, nil)
 	require.NoError(t, err, "configure on ^ro- is allowed")
+	t.Cleanup(func() { rmq(t, b, "", "delete_queue", "ro-"+user, "--if-exists") })
 
 	ch2, err := conn.Channel()
 	require.NoError(t, err)

@@ -90,7 +90,7 @@ func New(cfg Config) (*Client, error) {
 	rc.SetLogger(quietLogger{})
 	rc.SetRetryCount(0)
 	rc.SetDoNotParseResponse(true)
-	rc.SetHeader("Accept", "application/json")
+	rc.SetHeader("Accept", "application/json, */*;q=0.1") // some resources (queue contents) offer no JSON
 	if cfg.UserAgent != "" {
 		rc.SetHeader("User-Agent", cfg.UserAgent)
 	}

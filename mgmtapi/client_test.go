@@ -305,7 +305,7 @@ func TestClientSendsBasicAuthAcceptAndUserAgent(t *testing.T) {
 	assert.Equal(t, "jürgen", got.User)
 	assert.Equal(t, "p:w d", got.Pass)
 	assert.Equal(t, "Basic "+base64.StdEncoding.EncodeToString([]byte("jürgen:p:w d")), got.Header.Get("Authorization"))
-	assert.Equal(t, "application/json", got.Header.Get("Accept"))
+	assert.Equal(t, "application/json, */*;q=0.1", got.Header.Get("Accept"))
 	assert.Equal(t, "rmqctl-test/1.2", got.Header.Get("User-Agent"))
 	assert.Empty(t, got.Body, "a GET has no body")
 	assert.Empty(t, got.Header.Get("Content-Type"), "a GET declares no body type")

@@ -78,7 +78,7 @@ func TestLogOneLinePerRequestAndResponse(t *testing.T) {
 	assert.Contains(t, lines[5], "204 No Content")
 	assert.Contains(t, lines[7], "404 Not Found")
 	assert.Contains(t, lines[7], `body: {"error":"Object Not Found","reason":"Not Found"}`)
-	assert.Contains(t, lines[0], "[Accept: application/json]")
+	assert.Contains(t, lines[0], "[Accept: application/json, */*;q=0.1]")
 }
 
 func TestLogRedactsAuthorizationHeader(t *testing.T) {

@@ -128,8 +128,8 @@ func (l *ListWriter) Row(cells ...Cell) error {
 		b.WriteByte('}')
 		l.write(b.String())
 	case CSV:
-		if first && l.opts.Headers {
-			l.write(csvLine(l.columns))
+		if first {
+			l.write(csvLine(l.columns)) // rabbitmqctl's csv always has its header, even with -s
 		}
 		l.write(csvLine(texts(cells)))
 	case PrettyTable:

@@ -158,9 +158,10 @@ func TestCSVWithHeaders(t *testing.T) {
 	assert.Equal(t, "\"user\",\"tags\"\n\"alice\",\"[administrator, management]\"\n\"guest\",\"[]\"\n", got)
 }
 
-func TestCSVWithoutHeaders(t *testing.T) {
+// Like rabbitmqctl's csv formatter, the header is there even when table headers are off (-s).
+func TestCSVAlwaysHasItsHeader(t *testing.T) {
 	got := render(t, CSV, userCols, ListOptions{Headers: false}, userRows...)
-	assert.Equal(t, "\"alice\",\"[administrator, management]\"\n\"guest\",\"[]\"\n", got)
+	assert.Equal(t, "\"user\",\"tags\"\n\"alice\",\"[administrator, management]\"\n\"guest\",\"[]\"\n", got)
 }
 
 func TestCSVQuotesEmbeddedQuotes(t *testing.T) {
