@@ -82,7 +82,7 @@ func termText(v any) string {
 	case *mgmtapi.Object:
 		parts := make([]string, 0, t.Len())
 		for _, k := range t.Keys() {
-			parts = append(parts, "{"+k+", "+termText(t.Get(k))+"}")
+			parts = append(parts, "{"+k+", "+termText(t.Value(k))+"}")
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
@@ -101,7 +101,7 @@ func amqpValueText(v any) string {
 	case *mgmtapi.Object:
 		parts := make([]string, 0, t.Len())
 		for _, k := range t.Keys() {
-			parts = append(parts, "{"+strconv.Quote(k)+","+amqpValueText(t.Get(k))+"}")
+			parts = append(parts, "{"+strconv.Quote(k)+","+amqpValueText(t.Value(k))+"}")
 		}
 		return "[" + strings.Join(parts, ",") + "]"
 	case []any:

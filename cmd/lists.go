@@ -212,9 +212,9 @@ var queueItems = infoItems{
 		{name: "pid", fields: []string{"node", "leader"}, cell: func(it mgmtapi.Item) output.Cell {
 			return field(firstPresent(it, "node", "leader"))(it)
 		}},
-		renamed("owner_pid", "owner_pid_details.name", true),
+		{name: "owner_pid", fields: []string{"exclusive"}, cell: field("owner_pid_details.name")},
 		item("exclusive", false),
-		{name: "exclusive_consumer_pid", fields: []string{"exclusive_consumer_tag", "consumer_details"}, stats: true, cell: exclusiveConsumerChannel},
+		{name: "exclusive_consumer_pid", fields: []string{"exclusive_consumer_tag"}, stats: true, cell: exclusiveConsumerChannel},
 		item("exclusive_consumer_tag", true),
 		item("messages_ready", false), item("messages_unacknowledged", false), item("messages", false),
 		classicOnly("messages_ready_ram"), classicOnly("messages_unacknowledged_ram"),
@@ -333,11 +333,8 @@ func runListQueues(ctx context.Context, o *ListQueuesOptions) error {
 		},
 		fetch: func(ctx context.Context, c *mgmtapi.Client, q mgmtapi.ListQuery, fn func(mgmtapi.Item) error) (*mgmtapi.PageInfo, error) {
 			return c.ListQueues(ctx, vhost, q, func(it mgmtapi.Item) error {
-				// The list leaves some of a stream's items out: ask for them alone.
-				if it.Get("type") == "stream" {
-					if err := fillStreamTotals(ctx, c, vhost, it, o.Columns); err != nil {
-						return err
-					}
+				if want := singleQueueFields(it, o.Columns); len(want) > 0 {
+					fillFromQueue(ctx, c, vhost, it, want)
 				}
 				return fn(it)
 			})
@@ -345,34 +342,42 @@ func runListQueues(ctx context.Context, o *ListQueuesOptions) error {
 	})
 }
 
-// fillStreamTotals completes what the list left out of a stream from the stream's own
-// record: its message counters, and its leader (the node it runs on), members and
-// online nodes. Streams are few, so the extra requests are too.
-func fillStreamTotals(ctx context.Context, c *mgmtapi.Client, vhost string, it mgmtapi.Item, cols []infoItem) error {
+// singleQueueFields are the fields the queue list leaves out for this queue but its
+// own record has: a stream's message counters, leader (the node it runs on), members
+// and online nodes; an exclusive queue's owner; the consumer behind an exclusive
+// consumer tag. Such queues are few, and so are the extra requests.
+func singleQueueFields(it mgmtapi.Item, cols []infoItem) []string {
 	var want []string
 	for _, col := range cols {
-		if streamFill[col.name] && it.Get(col.name) == nil {
+		switch {
+		case streamFill[col.name] && it.Get("type") == "stream" && it.Get(col.name) == nil:
 			want = append(want, col.name)
+		case col.name == "owner_pid" && it.Get("exclusive") == true:
+			want = append(want, "owner_pid_details")
+		case col.name == "exclusive_consumer_pid" && termText(it.Get("exclusive_consumer_tag")) != "":
+			want = append(want, "consumer_details")
 		}
 	}
-	if len(want) == 0 {
-		return nil
-	}
+	return want
+}
+
+// fillFromQueue copies want from the queue's own record into it (nothing when the
+// queue is gone meanwhile).
+func fillFromQueue(ctx context.Context, c *mgmtapi.Client, vhost string, it mgmtapi.Item, want []string) {
 	name, _ := it.Get("name").(string)
 	full, err := c.GetQueue(ctx, vhost, name, mgmtapi.ListQuery{Columns: append(want, "node")})
 	if err != nil {
-		return nil // gone meanwhile: leave the fields empty
+		return
 	}
 	for _, k := range want {
-		v := full.Get(k)
+		v := full.Value(k)
 		if k == "leader" && v == nil {
-			v = full.Get("node")
+			v = full.Value("node")
 		}
 		if v != nil {
 			it.Set(k, v)
 		}
 	}
-	return nil
 }
 
 // Connections, channels, consumers

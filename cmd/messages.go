@@ -52,6 +52,9 @@ Not for throughput: use an AMQP client for that.`,
     --property content_type=application/json --property delivery_mode=2 --header source=ci --mandatory`,
 		Args: noArgs(),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if !c.Flags().Changed("routing-key") {
+				return usageError("--routing-key is required (\"\" is a valid routing key)")
+			}
 			o.payloadSet = c.Flags().Changed("payload")
 			if o.payloadSet && o.PayloadFile != "" {
 				return badArgument("--payload and --payload-file are mutually exclusive")
@@ -66,7 +69,6 @@ Not for throughput: use an AMQP client for that.`,
 	c.Flags().StringArrayVar(&o.Properties, "property", nil, "message property k=v (repeatable)")
 	c.Flags().StringArrayVar(&o.Headers, "header", nil, "message header k=v (repeatable)")
 	c.Flags().BoolVar(&o.Mandatory, "mandatory", false, "fail (exit 65) when no queue receives the message")
-	_ = c.MarkFlagRequired("routing-key")
 	return c
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
@@ -19,10 +20,19 @@ func parseArguments(flag, raw string) (map[string]any, error) {
 	if raw == "" {
 		return args, nil
 	}
+	bad := func(why string) error {
+		return badArgument(fmt.Sprintf("%s must be a JSON object, e.g. '{\"x-max-length\":10}': %s", flag, why))
+	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&args); err != nil {
-		return nil, badArgument(fmt.Sprintf("%s must be a JSON object, e.g. '{\"x-max-length\":10}': %v", flag, err))
+		return nil, bad(err.Error())
+	}
+	if args == nil {
+		return nil, bad("got null")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad("unexpected data after the object")
 	}
 	return args, nil
 }

@@ -185,6 +185,33 @@ func TestDeclareDeletePurge(t *testing.T) {
 	assert.Equal(t, "Error:\nnot_found\n", r.Stderr)
 	assert.Equal(t, 0, rmq(t, b, "", "purge_queue", "-p", vhost, "cq", "--if-exists").Code)
 
+	// A routing key with characters the properties_key escapes.
+	mustRmq(t, b, "declare_queue", "-p", vhost, "cq2")
+	mustRmq(t, b, "declare_binding", "-p", vhost, "ex.topic", "cq2", "--routing-key", "*.cq")
+	require.Contains(t, mustRmq(t, b, "list_bindings", "-p", vhost, "-s"), "*.cq")
+	mustRmq(t, b, "delete_binding", "-p", vhost, "ex.topic", "cq2", "--routing-key", "*.cq")
+	assert.NotContains(t, mustRmq(t, b, "list_bindings", "-p", vhost, "-s"), "*.cq")
+
+	// An exclusive queue's owner is its connection (owner_pid's stand-in).
+	owner := dialGuest(t, b, vhost, "")
+	och, err := owner.Channel()
+	require.NoError(t, err)
+	_, err = och.QueueDeclare("excl", false, false, true, false, nil)
+	require.NoError(t, err)
+	_, err = och.Consume("excl", "excl-consumer", false, true, false, false, nil)
+	require.NoError(t, err)
+	brokertest.Eventually(t, 15*time.Second, func() error {
+		out := mustRmq(t, b, "list_queues", "-p", vhost, "-s", "name", "exclusive", "owner_pid", "exclusive_consumer_pid", "exclusive_consumer_tag")
+		for _, l := range strings.Split(out, "\n") {
+			f := strings.Split(l, "\t")
+			if f[0] == "excl" && len(f) == 5 && f[1] == "true" && strings.Contains(f[2], " -> ") &&
+				strings.HasPrefix(f[3], f[2]+" (") && f[4] == "excl-consumer" {
+				return nil
+			}
+		}
+		return errorf("%s", out)
+	})
+
 	// Deleting exchanges and bindings, idempotently with --if-exists.
 	r = rmq(t, b, "", "delete_exchange", "-p", vhost, "ex.alt", "--if-unused")
 	assert.Equal(t, 65, r.Code, "ex.alt still has a binding")

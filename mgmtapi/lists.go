@@ -128,6 +128,26 @@ func decodeList[T any](dec *json.Decoder, path string, fn func(T) error) (*PageI
 
 // decodeItems reads array elements after the opening bracket, and the closing one.
 func decodeItems[T any](dec *json.Decoder, path string, fn func(T) error) error {
+	if itemFn, ok := any(fn).(func(Item) error); ok {
+		// Objects are read token by token, keeping key order, straight from the stream.
+		for dec.More() {
+			v, err := decodeValue(dec)
+			if err != nil {
+				return &DecodeError{Path: path, Err: err}
+			}
+			obj, ok := v.(*Object)
+			if !ok {
+				return &DecodeError{Path: path, Err: fmt.Errorf("list item is %T, not an object", v)}
+			}
+			if err := itemFn(obj); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return &DecodeError{Path: path, Err: err}
+		}
+		return nil
+	}
 	for dec.More() {
 		var v T
 		if err := dec.Decode(&v); err != nil {

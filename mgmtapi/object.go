@@ -41,6 +41,9 @@ func (o *Object) Keys() []string { return o.keys }
 // Len is the number of keys.
 func (o *Object) Len() int { return len(o.keys) }
 
+// Value returns the value of one key (which may contain dots), nil when absent.
+func (o *Object) Value(k string) any { return o.values[k] }
+
 // Get returns the value at a dotted path ("queue.name"), nil when absent.
 func (o *Object) Get(path string) any {
 	var cur any = o
