@@ -150,10 +150,10 @@ func (s infoItems) parse(args []string) ([]infoItem, error) {
 	return out, nil
 }
 
-// query is what to ask the server for these items: their fields only, and no
-// statistics when none of them needs any.
+// query is what to ask the server for these items: their fields only, no statistics
+// when none of them needs any, and no sorting (rabbitmqctl's lists are unsorted too).
 func query(items []infoItem, extra ...string) mgmtapi.ListQuery {
-	q := mgmtapi.ListQuery{DisableStats: true}
+	q := mgmtapi.ListQuery{DisableStats: true, Unsorted: true}
 	seen := map[string]bool{}
 	for _, f := range extra {
 		if !seen[f] {

@@ -59,7 +59,7 @@ func TestListQueuesDefaultColumnsRequestAndRows(t *testing.T) {
 
 	lists := ltRequests(api, "GET", "/api/queues/%2F?")
 	require.Len(t, lists, 1, "one list request")
-	assert.Equal(t, "/api/queues/%2F?columns=type%2Cname%2Cmessages&disable_stats=true&enable_queue_totals=true", lists[0].URI,
+	assert.Equal(t, "/api/queues/%2F?columns=type%2Cname%2Cmessages&disable_stats=true&enable_queue_totals=true&sort=", lists[0].URI,
 		"basic columns only: no statistics, queue totals from the queues themselves")
 	streams := ltRequests(api, "GET", "/api/queues/%2F/")
 	require.Len(t, streams, 1, "exactly one extra GET, for the stream only")
@@ -348,7 +348,7 @@ func TestListExchangesDefault(t *testing.T) {
 		"ex.headers\theaders\nex.internal\ttopic\nex.topic\ttopic\n", r.stdout)
 	reqs := api.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "/api/exchanges/%2F?columns=name%2Ctype&disable_stats=true", reqs[0].URI)
+	assert.Equal(t, "/api/exchanges/%2F?columns=name%2Ctype&disable_stats=true&sort=", reqs[0].URI)
 }
 
 func TestListExchangesAllColumns(t *testing.T) {
@@ -429,7 +429,7 @@ func TestListBindingsDefault(t *testing.T) {
 		"source_name\tsource_kind\tdestination_name\tdestination_kind\trouting_key\targuments\n"+bindingRows, r.stdout)
 	reqs := api.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "/api/bindings/%2F?columns=source%2Cdestination%2Cdestination_type%2Crouting_key%2Carguments&disable_stats=true", reqs[0].URI,
+	assert.Equal(t, "/api/bindings/%2F?columns=source%2Cdestination%2Cdestination_type%2Crouting_key%2Carguments&disable_stats=true&sort=", reqs[0].URI,
 		"source_kind is a constant: nothing asked for it")
 }
 
@@ -483,7 +483,7 @@ func TestListConnectionsDefault(t *testing.T) {
 		"guest\t127.0.0.1\t49340\trunning\nguest\t127.0.0.1\t49348\trunning\n", r.stdout)
 	reqs := api.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "/api/connections?columns=user%2Cpeer_host%2Cpeer_port%2Cstate", reqs[0].URI,
+	assert.Equal(t, "/api/connections?columns=user%2Cpeer_host%2Cpeer_port%2Cstate&sort=", reqs[0].URI,
 		"state is a statistic: no disable_stats")
 }
 
@@ -571,7 +571,7 @@ func TestListChannelsDefault(t *testing.T) {
 		"127.0.0.1:49348 -> 127.0.0.1:45325 (3)\tguest\t1\t1\n", r.stdout)
 	reqs := api.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "/api/channels?columns=name%2Cuser%2Cconsumer_count%2Cmessages_unacknowledged", reqs[0].URI,
+	assert.Equal(t, "/api/channels?columns=name%2Cuser%2Cconsumer_count%2Cmessages_unacknowledged&sort=", reqs[0].URI,
 		"channel counters need the statistics database")
 }
 
@@ -622,7 +622,7 @@ func TestListConsumersDefault(t *testing.T) {
 		"prio\t127.0.0.1:49348 -> 127.0.0.1:45325 (1)\tprio-consumer\ttrue\t0\ttrue\t[{\"x-custom\",\"hello\"},{\"x-priority\",7}]\n", r.stdout)
 	reqs := api.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "/api/consumers/%2F?columns=queue%2Cchannel_details%2Cconsumer_tag%2Cack_required%2Cprefetch_count%2Cactive%2Carguments", reqs[0].URI,
+	assert.Equal(t, "/api/consumers/%2F?columns=queue%2Cchannel_details%2Cconsumer_tag%2Cack_required%2Cprefetch_count%2Cactive%2Carguments&sort=", reqs[0].URI,
 		"consumers are only in the statistics database: no disable_stats")
 }
 

@@ -82,9 +82,10 @@ func (o *Object) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object keeping key order.
 func (o *Object) UnmarshalJSON(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
+	if !json.Valid(data) {
+		return fmt.Errorf("invalid JSON object")
+	}
+	v, err := parseValue(data)
 	if err != nil {
 		return err
 	}
@@ -94,47 +95,4 @@ func (o *Object) UnmarshalJSON(data []byte) error {
 	}
 	*o = *obj
 	return nil
-}
-
-// decodeValue reads one JSON value from dec (which must UseNumber), objects as *Object.
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			o := &Object{values: map[string]any{}}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, _ := kt.(string)
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				o.Set(k, v)
-			}
-			_, err := dec.Token() // '}'
-			return o, err
-		case '[':
-			arr := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := dec.Token() // ']'
-			return arr, err
-		}
-		return nil, fmt.Errorf("unexpected %v", t)
-	default:
-		return tok, nil
-	}
 }

@@ -57,11 +57,11 @@ echo "import took $(( $(date +%s) - start )) s" >&2
 until [ "$(bin/rmqctl -s list_queues -p bench name | wc -l)" -ge "$n" ]; do sleep 1; done
 
 hyperfine -N --warmup 2 --runs 10 --export-json "$out/list_queues.json" \
-  -n curl "curl -fsS -o /dev/null -u guest:guest $U/api/queues/bench?columns=name,messages&disable_stats=true&enable_queue_totals=true" \
+  -n curl "curl -fsS -o /dev/null -u guest:guest $U/api/queues/bench?columns=name,messages&disable_stats=true&enable_queue_totals=true&sort=" \
   -n rmqctl "bin/rmqctl -q -p bench list_queues name messages" \
   -n rabbitmqctl "$ctl -q -p bench list_queues name messages"
 curl -fsS -o /dev/null -w 'curl cheapest answer: %{size_download} bytes\n' -u guest:guest \
-  "$U/api/queues/bench?columns=name,messages&disable_stats=true&enable_queue_totals=true" | tee "$out/list_queues_size.txt"
+  "$U/api/queues/bench?columns=name,messages&disable_stats=true&enable_queue_totals=true&sort=" | tee "$out/list_queues_size.txt"
 curl -fsS -o /dev/null -w 'full /api/queues/bench answer: %{size_download} bytes in %{time_total} s\n' -u guest:guest \
   "$U/api/queues/bench" | tee -a "$out/list_queues_size.txt"
 
