@@ -104,6 +104,37 @@ func errPasswordNotProvided(code int) error {
 	return &cliError{code: code, msg: "Password is not provided via argument or stdin"}
 }
 
+// errRefused is the server's refusal of a request (an inequivalent declaration, a
+// missing exchange, an unroutable mandatory message…): exit 65 with its reason.
+func errRefused(ae *mgmtapi.APIError) error {
+	return &cliError{code: exitDataErr, msg: firstNonEmpty(ae.Reason, ae.Kind)}
+}
+
+// errNotFound is a missing object of an HTTP-only command: exit 65, as rabbitmqctl 4.x
+// reports not_found.
+func errNotFound(what string) error {
+	return &cliError{code: exitDataErr, msg: what + " was not found"}
+}
+
+func errNotRouted() error {
+	return &cliError{code: exitDataErr, layout: layoutLine, msg: "the message was not routed to any queue (--mandatory)"}
+}
+
+// delete_queue's errors: rabbitmqctl exits 64 for them.
+func errQueueNotFound() error { return &cliError{code: exitUsage, msg: "Queue not found"} }
+func errQueueNotEmpty() error { return &cliError{code: exitUsage, msg: "Queue is not empty"} }
+func errQueueInUse() error    { return &cliError{code: exitUsage, msg: "Queue is in use"} }
+
+func errAuthenticationFailed(user string) error {
+	return &cliError{code: exitDataErr,
+		msg: "Error: failed to authenticate user \"" + user + "\"\nuser '" + user + "' - invalid credentials"}
+}
+
+// errUnknownCommand and errNoCommand print rabbitmqctl's text as it is (usage, 64).
+func errUsageText(text string) error {
+	return &cliError{code: exitUsage, layout: layoutBare, msg: text}
+}
+
 // genericError is rabbitmqctl's default for a failed operation: "Error:\n<msg>", 69.
 func genericError(msg string) error {
 	return &cliError{code: exitUnavailable, msg: msg}

@@ -162,7 +162,7 @@ func runPublish(ctx context.Context, o *PublishOptions) error {
 			return errNotFound(fmt.Sprintf("Exchange '%s' in vhost '%s'", exchange, vhost))
 		}
 		if errors.As(err, &ae) && ae.Status == 400 {
-			return &cliError{code: exitDataErr, msg: firstNonEmpty(ae.Reason, ae.Kind)}
+			return errRefused(ae)
 		}
 		return err
 	}
@@ -178,7 +178,7 @@ func runPublish(ctx context.Context, o *PublishOptions) error {
 		return err
 	}
 	if !routed && o.Mandatory {
-		return &cliError{code: exitDataErr, layout: layoutLine, msg: "the message was not routed to any queue (--mandatory)"}
+		return errNotRouted()
 	}
 	return nil
 }
@@ -265,7 +265,7 @@ func runGet(ctx context.Context, o *GetOptions) error {
 			return errNotFound(fmt.Sprintf("Queue '%s' in vhost '%s'", o.Queue, vhost))
 		}
 		if errors.As(err, &ae) && ae.Status == 400 {
-			return &cliError{code: exitDataErr, msg: firstNonEmpty(ae.Reason, ae.Kind)}
+			return errRefused(ae)
 		}
 		return err
 	}

@@ -70,7 +70,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 			if len(args) == 0 {
 				c.SetOut(f.IO.ErrOut)
 				_ = c.Usage()
-				return &cliError{code: exitUsage, layout: layoutBare, msg: ""}
+				return errUsageText("")
 			}
 			return unknownCommand(c, args[0])
 		},
@@ -126,7 +126,7 @@ func unknownCommand(root *cobra.Command, name string) error {
 	} else {
 		msg += "\n" + root.UsageString()
 	}
-	return &cliError{code: exitUsage, layout: layoutBare, msg: msg}
+	return errUsageText(msg)
 }
 
 var (

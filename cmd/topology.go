@@ -45,15 +45,9 @@ func declareError(vhost string, err error) error {
 	case mgmtapi.IsNotFound(err):
 		return errVhostNotFoundBare(vhost)
 	case errors.As(err, &ae) && ae.Status == 400:
-		return &cliError{code: exitDataErr, msg: firstNonEmpty(ae.Reason, ae.Kind)}
+		return errRefused(ae)
 	}
 	return err
-}
-
-// errNotFound is a missing object of an HTTP-only command: exit 65, as rabbitmqctl 4.x
-// reports not_found.
-func errNotFound(what string) error {
-	return &cliError{code: exitDataErr, msg: what + " was not found"}
 }
 
 // queueArgFlags are shorthand flags for common x- queue arguments.
@@ -230,7 +224,7 @@ func runDeleteQueue(ctx context.Context, o *DeleteQueueOptions) error {
 		if o.IfExist {
 			return f.printDone()
 		}
-		return &cliError{code: exitUsage, msg: "Queue not found"}
+		return errQueueNotFound()
 	}
 	// The DELETE answers no count: read it first, as rabbitmqctl reports it.
 	q, err := queueTotals(ctx, client, vhost, o.Name)
@@ -245,9 +239,9 @@ func runDeleteQueue(ctx context.Context, o *DeleteQueueOptions) error {
 		case mgmtapi.IsNotFound(err):
 			return notFound()
 		case errors.As(err, &ae) && ae.Status == 400 && strings.HasSuffix(ae.Reason, "not empty"):
-			return &cliError{code: exitUsage, msg: "Queue is not empty"}
+			return errQueueNotEmpty()
 		case errors.As(err, &ae) && ae.Status == 400 && strings.HasSuffix(ae.Reason, "in use"):
-			return &cliError{code: exitUsage, msg: "Queue is in use"}
+			return errQueueInUse()
 		}
 		return err
 	}
@@ -435,7 +429,7 @@ func runDeleteExchange(ctx context.Context, o *DeleteExchangeOptions) error {
 		case mgmtapi.IsNotFound(err):
 			return errNotFound(fmt.Sprintf("Exchange '%s' in vhost '%s'", o.Name, vhost))
 		case errors.As(err, &ae) && ae.Status == 400:
-			return &cliError{code: exitDataErr, msg: firstNonEmpty(ae.Reason, ae.Kind)}
+			return errRefused(ae)
 		default:
 			return err
 		}

@@ -359,8 +359,7 @@ func runAuthenticateUser(ctx context.Context, o *AuthenticateUserOptions) error 
 		// the management API: authenticated all the same.
 		return f.printMessage("Success")
 	case mgmtapi.IsUnauthorized(err):
-		return &cliError{code: exitDataErr,
-			msg: "Error: failed to authenticate user \"" + o.Username + "\"\nuser '" + o.Username + "' - invalid credentials"}
+		return errAuthenticationFailed(o.Username)
 	}
 	return err
 }
