@@ -135,6 +135,8 @@ func errUsageText(text string) error {
 	return &cliError{code: exitUsage, layout: layoutBare, msg: text}
 }
 
+func errParameterNotFound() error { return genericError("Parameter does not exist") }
+
 // genericError is rabbitmqctl's default for a failed operation: "Error:\n<msg>", 69.
 func genericError(msg string) error {
 	return &cliError{code: exitUnavailable, msg: msg}

@@ -36,6 +36,7 @@ const (
 	groupVhosts = "vhosts"
 	groupQueues = "queues"
 	groupConns  = "connections"
+	groupPolicy = "policies"
 	groupOther  = "other"
 )
 
@@ -87,6 +88,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		&cobra.Group{ID: groupVhosts, Title: "Virtual hosts:"},
 		&cobra.Group{ID: groupQueues, Title: "Queues, exchanges, bindings and messages:"},
 		&cobra.Group{ID: groupConns, Title: "Connections, channels and consumers:"},
+		&cobra.Group{ID: groupPolicy, Title: "Policies, parameters and limits:"},
 		&cobra.Group{ID: groupOther, Title: "Other:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -112,7 +114,14 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdDeleteExchange(f), newCmdDeclareBinding(f), newCmdDeleteBinding(f), newCmdPublish(f), newCmdGet(f))
 	add(groupConns, newCmdListConnections(f), newCmdListChannels(f), newCmdListConsumers(f),
 		newCmdCloseConnection(f), newCmdCloseAllConnections(f), newCmdCloseAllUserConnections(f))
-	add(groupOther, newCmdVersion(f))
+	add(groupPolicy, newCmdSetPolicy(f, userPolicies), newCmdClearPolicy(f, userPolicies), newCmdListPolicies(f, userPolicies),
+		newCmdSetPolicy(f, operatorPolicies), newCmdClearPolicy(f, operatorPolicies), newCmdListPolicies(f, operatorPolicies),
+		newCmdSetParameter(f), newCmdClearParameter(f), newCmdListParameters(f),
+		newCmdSetGlobalParameter(f), newCmdClearGlobalParameter(f), newCmdListGlobalParameters(f),
+		newCmdSetVhostLimits(f), newCmdClearVhostLimits(f), newCmdListVhostLimits(f),
+		newCmdSetUserLimits(f), newCmdClearUserLimits(f), newCmdListUserLimits(f))
+	add(groupVhosts, newCmdTrace(f, true), newCmdTrace(f, false))
+	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f))
 	f.registerCompletions(root)
 	return root
 }
