@@ -37,6 +37,7 @@ const (
 	groupQueues = "queues"
 	groupConns  = "connections"
 	groupPolicy = "policies"
+	groupNode   = "node"
 	groupOther  = "other"
 )
 
@@ -89,6 +90,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		&cobra.Group{ID: groupQueues, Title: "Queues, exchanges, bindings and messages:"},
 		&cobra.Group{ID: groupConns, Title: "Connections, channels and consumers:"},
 		&cobra.Group{ID: groupPolicy, Title: "Policies, parameters and limits:"},
+		&cobra.Group{ID: groupNode, Title: "Nodes, cluster and health:"},
 		&cobra.Group{ID: groupOther, Title: "Other:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -121,6 +123,10 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdSetVhostLimits(f), newCmdClearVhostLimits(f), newCmdListVhostLimits(f),
 		newCmdSetUserLimits(f), newCmdClearUserLimits(f), newCmdListUserLimits(f))
 	add(groupVhosts, newCmdTrace(f, true), newCmdTrace(f, false))
+	add(groupNode, newCmdPing(f), newCmdAwaitStartup(f), newCmdListFeatureFlags(f), newCmdEnableFeatureFlag(f))
+	add(groupNode, healthCommands(f)...)
+	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
+	add(groupUsers, newCmdHashPassword(f))
 	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f))
 	f.registerCompletions(root)
 	return root

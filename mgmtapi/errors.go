@@ -26,6 +26,9 @@ type APIError struct {
 	Kind string
 	// Reason is the body's "reason" field, e.g. "vhost_or_user_not_found".
 	Reason string
+	// Body is the answer's body (at most 64 KiB), for errors that carry more, such as
+	// a failed health check's details.
+	Body []byte
 }
 
 func (e *APIError) Error() string {
@@ -42,6 +45,7 @@ func (e *APIError) Error() string {
 func newAPIError(method, path string, status int, body io.Reader) *APIError {
 	e := &APIError{Method: method, Path: path, Status: status}
 	raw := readAllLimited(body, 64<<10)
+	e.Body = raw
 	var parsed struct {
 		Error  any `json:"error"`
 		Reason any `json:"reason"`

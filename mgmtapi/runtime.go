@@ -156,6 +156,11 @@ func (c *Client) HealthCheck(ctx context.Context, check ...string) (ok bool, bod
 	err = c.do(ctx, request{method: http.MethodGet, path: Path(append([]string{"health", "checks"}, check...)...)}, &body)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
+		if v, perr := parseValue(ae.Body); perr == nil {
+			if obj, ok := v.(*Object); ok {
+				return false, obj, nil
+			}
+		}
 		return false, NewObject("status", "failed", "reason", ae.Reason), nil
 	}
 	return err == nil, body, err

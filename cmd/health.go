@@ -1,0 +1,281 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rmqctl/rmqctl/mgmtapi"
+	"github.com/rmqctl/rmqctl/output"
+	"github.com/spf13/cobra"
+)
+
+// healthCheck is a rabbitmq-diagnostics health check over /api/health/checks.
+type healthCheck struct {
+	name, use, short, example string
+	args                      int
+	banner                    func(node string, args []string) string
+	path                      func(args []string) []string
+	ok                        func(node string, args []string, body mgmtapi.Item) string
+	failure                   func(node string, args []string, body mgmtapi.Item) string
+	// bare prints the failure without "Error:", as check_port_listener does.
+	bare bool
+}
+
+// sortedTexts renders a JSON list's items sorted, joined by ", ".
+func sortedTexts(v any) string {
+	items, _ := v.([]any)
+	out := make([]string, len(items))
+	for i, x := range items {
+		out[i] = termText(x)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, errA := strconv.Atoi(out[i])
+		b, errB := strconv.Atoi(out[j])
+		if errA == nil && errB == nil {
+			return a < b
+		}
+		return out[i] < out[j]
+	})
+	return strings.Join(out, ", ")
+}
+
+func reasonOf(body mgmtapi.Item) string { return termText(body.Get("reason")) }
+
+var healthChecks = []healthCheck{
+	{
+		name: "check_local_alarms", short: "Health check that fails (returns with a non-zero code) if the target node has any local alarms in effect",
+		banner: func(n string, _ []string) string {
+			return "Asking node " + n + " to report any local resource alarms ..."
+		},
+		path: func([]string) []string { return []string{"local-alarms"} },
+		ok:   func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
+		failure: func(n string, _ []string, b mgmtapi.Item) string {
+			return "Node " + n + " reported local alarms: " + firstNonEmpty(termText(b.Get("alarms")), reasonOf(b))
+		},
+	},
+	{
+		name: "check_alarms", short: "Health check that fails (returns with a non-zero code) if the target node reports any alarms, local or cluster-wide",
+		banner: func(n string, _ []string) string {
+			return "Asking node " + n + " to report any local resource alarms ..."
+		},
+		path: func([]string) []string { return []string{"alarms"} },
+		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+			return "Node " + n + " reported no alarms, local or clusterwide"
+		},
+		failure: func(n string, _ []string, b mgmtapi.Item) string {
+			return "Node " + n + " reported alarms: " + firstNonEmpty(termText(b.Get("alarms")), reasonOf(b))
+		},
+	},
+	{
+		name: "check_port_listener", use: "check_port_listener <port>", args: 1,
+		short:   "Health check that fails (returns with a non-zero code) if the target node is not listening on the specified port",
+		example: "  rmqctl check_port_listener 5672",
+		banner: func(n string, a []string) string {
+			return "Asking node " + n + " if there's an active listener on port " + a[0] + " ..."
+		},
+		path: func(a []string) []string { return []string{"port-listener", a[0]} },
+		ok: func(n string, a []string, _ mgmtapi.Item) string {
+			return "A listener for port " + a[0] + " is running on node " + n + "."
+		},
+		failure: func(n string, a []string, b mgmtapi.Item) string {
+			return "No listener for port " + a[0] + " is active on node " + n + ". Found listeners that use the following ports: " + sortedTexts(b.Get("ports"))
+		},
+		bare: true,
+	},
+	{
+		name: "check_protocol_listener", use: "check_protocol_listener <protocol>", args: 1,
+		short:   "Health check that fails (returns with a non-zero code) if the target node does not have a listener for the specified protocol",
+		example: "  rmqctl check_protocol_listener amqp",
+		banner: func(n string, a []string) string {
+			return "Asking node " + n + " if there's an active listener for protocol " + a[0] + " ..."
+		},
+		path: func(a []string) []string { return []string{"protocol-listener", a[0]} },
+		ok: func(n string, a []string, _ mgmtapi.Item) string {
+			return "A listener for protocol " + a[0] + " is running on node " + n + "."
+		},
+		failure: func(n string, a []string, b mgmtapi.Item) string {
+			return "No listener for protocol " + a[0] + " is active on node " + n + ". Found listeners for the following protocols: " + sortedTexts(b.Get("protocols"))
+		},
+	},
+	{
+		name: "check_virtual_hosts", short: "Health check that checks if all vhosts are running in the target node",
+		banner: func(n string, _ []string) string { return "Checking if all vhosts are running on node " + n + " ..." },
+		path:   func([]string) []string { return []string{"virtual-hosts"} },
+		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+			return "Node " + n + " reported all vhosts as running"
+		},
+		failure: func(n string, _ []string, b mgmtapi.Item) string {
+			return "Some virtual hosts are down on node " + n + ": " + firstNonEmpty(sortedTexts(b.Get("virtual-hosts")), reasonOf(b))
+		},
+	},
+	{
+		name: "check_if_node_is_quorum_critical", short: "Health check that fails (returns with a non-zero code) if there are queues with minimum online quorum (queues that would lose their quorum if the target node is shut down)",
+		banner: func(n string, _ []string) string {
+			return "Checking if node " + n + " is critical for quorum of any quorum queues ..."
+		},
+		path: func([]string) []string { return []string{"node-is-quorum-critical"} },
+		ok: func(n string, _ []string, b mgmtapi.Item) string {
+			if reasonOf(b) == "single node cluster" {
+				return "Node " + n + " seems to be the only one in a single node cluster, the check does not apply"
+			}
+			return "Node " + n + " reported no quorum queues with minimum quorum"
+		},
+		failure: func(n string, _ []string, b mgmtapi.Item) string {
+			var names []string
+			if qs, ok := b.Get("queues").([]any); ok {
+				for _, q := range qs {
+					if o, ok := q.(*mgmtapi.Object); ok {
+						names = append(names, fmt.Sprintf("%s in vhost %s", termText(o.Get("name")), termText(o.Get("virtual_host"))))
+					}
+				}
+			}
+			return firstNonEmpty(reasonOf(b), "Some quorum queues would lose quorum") + ": " + strings.Join(names, "; ")
+		},
+	},
+}
+
+func newCmdHealthCheck(f *Factory, h healthCheck) *cobra.Command {
+	use := h.use
+	if use == "" {
+		use = h.name
+	}
+	example := h.example
+	if example == "" {
+		example = "  rmqctl " + h.name
+	}
+	return &cobra.Command{
+		Use:     use,
+		Short:   h.short,
+		Long:    h.short + ". Exit 0 when healthy, 69 with the reason when not (as rabbitmq-diagnostics).",
+		Example: example,
+		Args:    exactArgs(h.args),
+		RunE: func(c *cobra.Command, args []string) error {
+			return f.runHealthCheck(c.Context(), h, args)
+		},
+	}
+}
+
+func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []string) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	node := f.NodeName()
+	f.Banner("%s", h.banner(node, args))
+	ctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	ok, body, err := client.HealthCheck(ctx, h.path(args)...)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if f.format() == output.JSON {
+			return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
+		}
+		return f.printMessage(h.ok(node, args, body))
+	}
+	msg := h.failure(node, args, body)
+	if f.format() == output.JSON {
+		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(marshalFailure(body))}
+	}
+	if h.bare {
+		return &cliError{code: exitUnavailable, layout: layoutBare, msg: msg}
+	}
+	return genericError(msg)
+}
+
+// marshalFailure is a failed check's body with "result":"error", as rabbitmq-diagnostics prints it in JSON.
+func marshalFailure(body mgmtapi.Item) []byte {
+	o := &output.OrderedObject{}
+	for _, k := range body.Keys() {
+		if k != "status" {
+			o.Set(k, body.Value(k))
+		}
+	}
+	o.Set("result", "error")
+	b, _ := o.MarshalJSON()
+	return b
+}
+
+// check_running: the node answers and reports itself running.
+func newCmdCheckRunning(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "check_running",
+		Short:   "Health check that fails (returns with a non-zero code) if the RabbitMQ application is not running on the target node",
+		Example: "  rmqctl check_running",
+		Args:    noArgs(),
+		RunE: func(c *cobra.Command, _ []string) error {
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			node := f.NodeName()
+			f.Banner("Checking if RabbitMQ is running on node %s ...", node)
+			ctx, cancel := f.withTimeout(c.Context())
+			defer cancel()
+			ov, err := client.Overview(ctx)
+			if err != nil {
+				return err
+			}
+			n, err := client.GetNode(ctx, ov.Node, false)
+			if err != nil {
+				return err
+			}
+			if n.Get("running") != true {
+				return genericError("RabbitMQ on node " + node + " is not running or has not fully booted yet (check with is_booting)")
+			}
+			if f.format() == output.JSON {
+				return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
+			}
+			return f.printMessage("RabbitMQ on node " + node + " is fully booted and running")
+		},
+	}
+}
+
+func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
+	var within int
+	var unit string
+	c := &cobra.Command{
+		Use:     "check_certificate_expiration [--within <period>] [--unit <unit>]",
+		Short:   "Checks the expiration date on the certificates for every listener configured to use TLS",
+		Example: "  rmqctl check_certificate_expiration --within 2 --unit months",
+		Args:    noArgs(),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if !contains([]string{"days", "weeks", "months", "years"}, unit) {
+				return badArgument("unit must be one of days, weeks, months, years")
+			}
+			if within < 0 {
+				return badArgument("period must be a positive integer")
+			}
+			units := unit
+			if within == 1 {
+				units = strings.TrimSuffix(unit, "s")
+			}
+			h := healthCheck{
+				banner: func(n string, _ []string) string { return "Checking certificate expiration on node " + n + " ..." },
+				path:   func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
+				ok: func(string, []string, mgmtapi.Item) string {
+					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)
+				},
+				failure: func(_ string, _ []string, b mgmtapi.Item) string {
+					return firstNonEmpty(reasonOf(b), "Some certificates are expiring") + ": " + compactJSON(b.Get("expired"))
+				},
+			}
+			return f.runHealthCheck(c.Context(), h, nil)
+		},
+	}
+	c.Flags().IntVar(&within, "within", 4, "period of time to check")
+	c.Flags().StringVar(&unit, "unit", "weeks", "time unit for the period: days, weeks, months or years")
+	return c
+}
+
+func healthCommands(f *Factory) []*cobra.Command {
+	cmds := []*cobra.Command{newCmdCheckRunning(f), newCmdCheckCertificateExpiration(f)}
+	for _, h := range healthChecks {
+		cmds = append(cmds, newCmdHealthCheck(f, h))
+	}
+	return cmds
+}
