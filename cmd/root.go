@@ -124,6 +124,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdSetUserLimits(f), newCmdClearUserLimits(f), newCmdListUserLimits(f))
 	add(groupVhosts, newCmdTrace(f, true), newCmdTrace(f, false))
 	add(groupNode, newCmdPing(f), newCmdAwaitStartup(f), newCmdListFeatureFlags(f), newCmdEnableFeatureFlag(f))
+	add(groupNode, newCmdStatus(f), newCmdClusterStatus(f))
 	add(groupNode, healthCommands(f)...)
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))
