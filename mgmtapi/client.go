@@ -158,6 +158,31 @@ type request struct {
 	query   url.Values
 	body    any
 	headers map[string]string
+	// failedIs503 marks requests whose 503 is an answer (a failed health check), not a
+	// transient failure to retry.
+	failedIs503 bool
+}
+
+// readRetries is how many times an idempotent read is retried after a transient
+// failure (503, connection reset or closed mid-answer), waiting retryBackoff, then
+// 3×, 9× as long. Writes are never replayed.
+const readRetries = 3
+
+var retryBackoff = 150 * time.Millisecond
+
+// transient reports whether a GET that failed with err may be tried again.
+func (req request) transient(err error) bool {
+	if req.method != http.MethodGet {
+		return false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Status == http.StatusServiceUnavailable && !req.failedIs503
+	}
+	// A node that cannot be reached at all is not retried (the next URL, if any, was
+	// tried already): only a connection broken after it was made is.
+	var te *TransportError
+	return errors.As(err, &te) && !te.Unreachable() && !te.Timeout() && !errors.Is(te.Err, context.Canceled)
 }
 
 // do sends req and decodes a 2xx JSON answer into out (when out is non-nil).
@@ -178,6 +203,26 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 // send performs req, trying each base URL in turn while none can be reached, and hands
 // a 2xx body to read. Error answers become *APIError.
 func (c *Client) send(ctx context.Context, req request, read func(io.Reader) error) error {
+	wait := retryBackoff
+	for attempt := 0; ; attempt++ {
+		err := c.sendOnce(ctx, req, read)
+		if err == nil || attempt == readRetries || !req.transient(err) {
+			return err
+		}
+		if c.log != nil {
+			fmt.Fprintf(c.log, "! %s %s failed (%v), retrying in %s\n", req.method, req.path, err, wait)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+		wait *= 3
+	}
+}
+
+// sendOnce is one attempt of send.
+func (c *Client) sendOnce(ctx context.Context, req request, read func(io.Reader) error) error {
 	var body []byte
 	if req.body != nil {
 		var err error

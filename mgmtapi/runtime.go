@@ -153,7 +153,7 @@ func (c *Client) GetOverview(ctx context.Context) (Item, error) {
 // with {"status":"failed","reason":…}: it comes back as ok=false with the body, not
 // as an error.
 func (c *Client) HealthCheck(ctx context.Context, check ...string) (ok bool, body Item, err error) {
-	err = c.do(ctx, request{method: http.MethodGet, path: Path(append([]string{"health", "checks"}, check...)...)}, &body)
+	err = c.do(ctx, request{method: http.MethodGet, path: Path(append([]string{"health", "checks"}, check...)...), failedIs503: true}, &body)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
 		if v, perr := parseValue(ae.Body); perr == nil {
