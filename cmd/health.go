@@ -124,16 +124,21 @@ var healthChecks = []healthCheck{
 			return "Node " + n + " reported no quorum queues with minimum quorum"
 		},
 		failure: func(n string, _ []string, b mgmtapi.Item) string {
-			var names []string
+			var lines []string
 			if qs, ok := b.Get("queues").([]any); ok {
 				for _, q := range qs {
 					if o, ok := q.(*mgmtapi.Object); ok {
-						names = append(names, fmt.Sprintf("%s in vhost %s", termText(o.Get("name")), termText(o.Get("virtual_host"))))
+						lines = append(lines, fmt.Sprintf("queue '%s' in vhost '%s' would lose quorum if node %s is stopped",
+							termText(o.Get("name")), termText(o.Get("virtual_host")), n))
 					}
 				}
 			}
-			return firstNonEmpty(reasonOf(b), "Some quorum queues would lose quorum") + ": " + strings.Join(names, "; ")
+			if len(lines) == 0 {
+				return reasonOf(b)
+			}
+			return strings.Join(lines, "\n")
 		},
+		bare: true,
 	},
 }
 

@@ -4,13 +4,20 @@
 #   scripts/broker.sh start [NAME]   install rabbitmq-server if missing, start node NAME
 #                                    (default "rmqctl") on free loopback ports, wait until
 #                                    the management API answers, print its env file path
+#   scripts/broker.sh prepare NAME   only choose ports and write the env file (no start)
+#   scripts/broker.sh boot NAME      start a prepared node and wait for it
 #   scripts/broker.sh stop  [NAME]   stop the node and delete its data
 #   scripts/broker.sh env   [NAME]   print the env file (RMQCTL_TEST_* variables)
 #   scripts/broker.sh ctl NAME ARGS  run the real rabbitmqctl against node NAME
+#   scripts/broker.sh cluster NAME N start N nodes NAME-1..NAME-N sharing one Erlang
+#                                    cookie and join them into one cluster; prints the
+#                                    path of an env file with RMQCTL_TEST_CLUSTER_* lists
+#   scripts/broker.sh stop-cluster NAME N
 #
 # Everything lives under $RMQCTL_BROKER_DIR (default /tmp/rmqctl-brokers/NAME): mnesia,
-# logs, config, and a private HOME holding the Erlang cookie, so nodes never touch the
-# system's /var/lib/rabbitmq. The env file exports:
+# logs, config, and a private HOME holding the Erlang cookie (shared by a cluster's
+# nodes: $RMQCTL_BROKER_HOME), so nodes never touch the system's /var/lib/rabbitmq.
+# The env file exports:
 #   RMQCTL_TEST_URL        http://127.0.0.1:<management port>
 #   RMQCTL_TEST_AMQP_URL   amqp://127.0.0.1:<amqp port>
 #   RMQCTL_TEST_NODE       <NAME>@localhost
@@ -51,15 +58,14 @@ free_port() {
   die "no free port found"
 }
 
-ctl() { HOME="$dir/home" "$RABBIT_BIN/rabbitmqctl" -n "$node" "$@"; }
+home=${RMQCTL_BROKER_HOME:-$dir/home}
 
-start() {
+ctl() { HOME="$home" "$RABBIT_BIN/rabbitmqctl" -n "$node" "$@"; }
+
+prepare() {
   install_rabbitmq
-  if [ -f "$dir/env" ] && ctl ping >/dev/null 2>&1; then
-    echo "$dir/env"; return 0
-  fi
   rm -rf "$dir"
-  mkdir -p "$dir/home" "$dir/mnesia" "$dir/log"
+  mkdir -p "$home" "$dir/mnesia" "$dir/log"
   local amqp dist mgmt
   amqp=$(free_port); dist=$(free_port); mgmt=$(free_port)
   echo "[rabbitmq_management]." >"$dir/enabled_plugins"
@@ -71,20 +77,32 @@ loopback_users = none
 log.console = false
 log.file.level = warning
 CONF
+  cat >"$dir/ports" <<PORTS
+amqp=$amqp
+dist=$dist
+mgmt=$mgmt
+PORTS
+  cat >"$dir/env" <<ENV
+export RMQCTL_TEST_URL=http://127.0.0.1:$mgmt
+export RMQCTL_TEST_AMQP_URL=amqp://127.0.0.1:$amqp
+export RMQCTL_TEST_NODE=$node
+export RMQCTL_TEST_HOME=$home
+export RMQCTL_TEST_RABBITMQCTL=$RABBIT_BIN/rabbitmqctl
+ENV
+  echo "$dir/env"
+}
+
+boot() {
+  [ -f "$dir/ports" ] || die "node $name is not prepared"
+  # shellcheck disable=SC1091
+  . "$dir/ports"
   (
-    export HOME="$dir/home" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$amqp" \
+    export HOME="$home" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$amqp" \
       RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
       RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
       RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_PID_FILE="$dir/pid"
     "$RABBIT_BIN/rabbitmq-server" -detached >"$dir/log/startup.log" 2>&1
   ) || die "rabbitmq-server failed to start (see $dir/log)"
-  cat >"$dir/env" <<ENV
-export RMQCTL_TEST_URL=http://127.0.0.1:$mgmt
-export RMQCTL_TEST_AMQP_URL=amqp://127.0.0.1:$amqp
-export RMQCTL_TEST_NODE=$node
-export RMQCTL_TEST_HOME=$dir/home
-export RMQCTL_TEST_RABBITMQCTL=$RABBIT_BIN/rabbitmqctl
-ENV
   # The node registers with epmd a moment after -detached returns; until then
   # await_startup fails at once, so poll both it and the management API.
   local deadline=$((SECONDS + 180))
@@ -96,13 +114,54 @@ ENV
     sleep 0.5
   done
   until curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:$mgmt/api/overview" 2>/dev/null; do
-    [ $SECONDS -ge $deadline ] && break
+    [ $SECONDS -ge $deadline ] && die "management API of $node did not answer on port $mgmt"
     sleep 0.3
   done
-  if curl -fsS -o /dev/null -u guest:guest "http://127.0.0.1:$mgmt/api/overview"; then
+  echo "$dir/env"
+}
+
+start() {
+  if [ -f "$dir/env" ] && ctl ping >/dev/null 2>&1; then
     echo "$dir/env"; return 0
   fi
-  die "management API of $node did not answer on port $mgmt"
+  prepare >/dev/null
+  boot
+}
+
+cluster() {
+  local n=${1:-3} i first urls="" amqps="" nodes=""
+  export RMQCTL_BROKER_HOME="$ROOT/$name.home"
+  rm -rf "$RMQCTL_BROKER_HOME"
+  first="$name-1@localhost"
+  for i in $(seq 1 "$n"); do
+    "$0" start "$name-$i" >/dev/null
+    # shellcheck disable=SC1090
+    . "$ROOT/$name-$i/env"
+    urls="$urls${urls:+,}$RMQCTL_TEST_URL"
+    amqps="$amqps${amqps:+,}$RMQCTL_TEST_AMQP_URL"
+    nodes="$nodes${nodes:+,}$RMQCTL_TEST_NODE"
+    if [ "$i" -gt 1 ]; then
+      "$0" ctl "$name-$i" stop_app >>"$ROOT/$name.cluster.log" 2>&1
+      "$0" ctl "$name-$i" reset >>"$ROOT/$name.cluster.log" 2>&1
+      "$0" ctl "$name-$i" join_cluster "$first" >>"$ROOT/$name.cluster.log" 2>&1
+      "$0" ctl "$name-$i" start_app >>"$ROOT/$name.cluster.log" 2>&1
+    fi
+  done
+  cat >"$ROOT/$name.cluster.env" <<ENV
+export RMQCTL_TEST_CLUSTER_URLS=$urls
+export RMQCTL_TEST_CLUSTER_AMQP_URLS=$amqps
+export RMQCTL_TEST_CLUSTER_NODES=$nodes
+export RMQCTL_TEST_CLUSTER_HOME=$RMQCTL_BROKER_HOME
+export RMQCTL_TEST_RABBITMQCTL=$RABBIT_BIN/rabbitmqctl
+ENV
+  echo "$ROOT/$name.cluster.env"
+}
+
+stop_cluster() {
+  local n=${1:-3} i
+  export RMQCTL_BROKER_HOME="$ROOT/$name.home"
+  for i in $(seq "$n" -1 1); do "$0" stop "$name-$i"; done
+  rm -rf "$RMQCTL_BROKER_HOME" "$ROOT/$name.cluster.env"
 }
 
 stop() {
@@ -114,6 +173,10 @@ stop() {
 
 case "$action" in
   start) start ;;
+  prepare) prepare ;;
+  boot) boot ;;
+  cluster) cluster "${3:-3}" ;;
+  stop-cluster) stop_cluster "${3:-3}" ;;
   stop) stop ;;
   env) cat "$dir/env" ;;
   ctl) shift 2; ctl "$@" ;;
