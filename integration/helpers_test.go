@@ -137,9 +137,13 @@ func firstStderrLine(s string) string {
 	return ""
 }
 
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
 // normalizeRows makes stdout comparable with rows as a set: lines sorted, the JSON
-// layout's leading comma dropped, rabbitmqctl's own name replaced by rmqctl's.
+// layout's leading comma dropped, rabbitmqctl's own name replaced by rmqctl's, and
+// the bold headings rabbitmqctl prints even into a pipe made plain.
 func normalizeRows(s string) []string {
+	s = ansi.ReplaceAllString(s, "")
 	s = strings.ReplaceAll(s, "'rabbitmqctl help", "'rmqctl help")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
