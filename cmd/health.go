@@ -44,17 +44,38 @@ func sortedTexts(v any) string {
 
 func reasonOf(body mgmtapi.Item) string { return termText(body.Get("reason")) }
 
+// alarmLines renders a failed alarms check as rabbitmq-diagnostics does: one line per
+// alarm, "Memory alarm on node N", "Free disk space alarm on node N", sorted.
+func alarmLines(b mgmtapi.Item) string {
+	var lines []string
+	alarms, _ := b.Get("alarms").([]any)
+	for _, a := range alarms {
+		o, ok := a.(*mgmtapi.Object)
+		if !ok {
+			continue
+		}
+		what := map[string]string{"memory": "Memory", "disk space": "Free disk space", "disk": "Free disk space"}[termText(o.Get("resource"))]
+		if what == "" {
+			what = termText(o.Get("resource"))
+		}
+		lines = append(lines, what+" alarm on node "+termText(o.Get("node")))
+	}
+	if len(lines) == 0 {
+		return reasonOf(b)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
 var healthChecks = []healthCheck{
 	{
 		name: "check_local_alarms", short: "Health check that fails (returns with a non-zero code) if the target node has any local alarms in effect",
 		banner: func(n string, _ []string) string {
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
-		path: func([]string) []string { return []string{"local-alarms"} },
-		ok:   func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
-			return "Node " + n + " reported local alarms: " + firstNonEmpty(termText(b.Get("alarms")), reasonOf(b))
-		},
+		path:    func([]string) []string { return []string{"local-alarms"} },
+		ok:      func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
+		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 	},
 	{
 		name: "check_alarms", short: "Health check that fails (returns with a non-zero code) if the target node reports any alarms, local or cluster-wide",
@@ -65,9 +86,8 @@ var healthChecks = []healthCheck{
 		ok: func(n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported no alarms, local or clusterwide"
 		},
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
-			return "Node " + n + " reported alarms: " + firstNonEmpty(termText(b.Get("alarms")), reasonOf(b))
-		},
+		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
+		bare:    true,
 	},
 	{
 		name: "check_port_listener", use: "check_port_listener <port>", args: 1,
@@ -108,7 +128,12 @@ var healthChecks = []healthCheck{
 			return "Node " + n + " reported all vhosts as running"
 		},
 		failure: func(n string, _ []string, b mgmtapi.Item) string {
-			return "Some virtual hosts are down on node " + n + ": " + firstNonEmpty(sortedTexts(b.Get("virtual-hosts")), reasonOf(b))
+			down, _ := b.Get("virtual-hosts").([]any)
+			lines := []string{"Some virtual hosts on node " + n + " are down:"}
+			for _, v := range down {
+				lines = append(lines, termText(v))
+			}
+			return strings.Join(lines, "\n")
 		},
 	},
 	{
@@ -266,8 +291,17 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)
 				},
 				failure: func(_ string, _ []string, b mgmtapi.Item) string {
-					return firstNonEmpty(reasonOf(b), "Some certificates are expiring") + ": " + compactJSON(b.Get("expired"))
+					var lines []string
+					expired, _ := b.Get("expired").([]any)
+					for _, e := range expired {
+						lines = append(lines, compactJSON(e))
+					}
+					if len(lines) == 0 {
+						return reasonOf(b)
+					}
+					return strings.Join(lines, "\n")
 				},
+				bare: true,
 			}
 			return f.runHealthCheck(c.Context(), h, nil)
 		},

@@ -1,11 +1,13 @@
 package integration
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/rmqctl/rmqctl/internal/brokertest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // comparePair runs a mutation with each tool on its own object (named by the tool in
@@ -158,6 +160,15 @@ func TestDifferentialLimitsAndTracing(t *testing.T) {
 	} {
 		compare(t, b, "", args...)
 	}
+	// set_cluster_name: same banner and effect; the name is restored afterwards.
+	var cs map[string]any
+	require.NoError(t, json.Unmarshal([]byte(mustRmq(t, b, "cluster_status", "--formatter", "json")), &cs))
+	original, _ := cs["cluster_name"].(string)
+	t.Cleanup(func() { rmq(t, b, "", "set_cluster_name", original) })
+	comparePair(t, b, "set_cluster_name", "NAME")
+	comparePair(t, b, "set_cluster_name")
+	assert.Contains(t, b.Ctl(t, "", "cluster_status").Stdout, "Cluster name: rmq-"+s+"\n", "rabbitmqctl sees the name rmqctl set")
+
 	// Tracing kept the vhost's description and tags.
 	assert.Contains(t, mustRmq(t, b, "list_vhosts", "-s", "name", "description", "tags", "tracing"), "rmq-"+s+"\tlimited\t[a, b]\tfalse\n")
 }

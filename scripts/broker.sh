@@ -103,8 +103,18 @@ boot() {
       RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_PID_FILE="$dir/pid"
     "$RABBIT_BIN/rabbitmq-server" -detached >"$dir/log/startup.log" 2>&1
   ) || die "rabbitmq-server failed to start (see $dir/log)"
-  # The node registers with epmd a moment after -detached returns; until then
-  # await_startup fails at once, so poll both it and the management API.
+  # rmqctl's own await_startup waits for the management API and the node's vhosts
+  # (RMQCTL_BIN, set by `make test` and `make demo`, which build it first).
+  if [ -n "${RMQCTL_BIN:-}" ] && [ -x "$RMQCTL_BIN" ]; then
+    if ! RMQCTL_URL="http://127.0.0.1:$mgmt" RMQCTL_CONFIG="" "$RMQCTL_BIN" await_startup -t 180; then
+      tail -20 "$dir/log/"*.log >&2 || true
+      die "node $node did not start"
+    fi
+    echo "$dir/env"
+    return 0
+  fi
+  # Without rmqctl: the node registers with epmd a moment after -detached returns;
+  # until then rabbitmqctl's await_startup fails at once, so poll both it and the API.
   local deadline=$((SECONDS + 180))
   until ctl -t 60 await_startup >/dev/null 2>&1; do
     if [ $SECONDS -ge $deadline ]; then

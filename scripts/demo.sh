@@ -33,6 +33,8 @@ run() {
 }
 
 [ -x bin/rmqctl ] || die "bin/rmqctl is missing: run \`make build\` (or \`make demo\`) first"
+# broker.sh waits for the node with rmqctl await_startup, not with sleeps.
+export RMQCTL_BIN="$PWD/bin/rmqctl"
 
 echo "demo: building bin/primer"
 CGO_ENABLED=0 "$GO" build -o bin/primer ./examples/primer || die "cannot build examples/primer"

@@ -14,6 +14,10 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
+# The broker script waits for nodes with rmqctl's own await_startup.
+go build -o bin/rmqctl ./cmd/rmqctl
+export RMQCTL_BIN="$PWD/bin/rmqctl"
+
 if [ -z "${RMQCTL_TEST_URL:-}" ]; then
   env_file=$(scripts/broker.sh start test)
   trap 'scripts/broker.sh stop test' EXIT
