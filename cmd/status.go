@@ -148,16 +148,9 @@ answering node's: the API reports only that one.`,
 	return c
 }
 
-// clusterStatus is cluster_status's JSON document, with rabbitmqctl's keys.
-func (v *clusterView) clusterStatus() *output.OrderedObject {
-	disk, ram, running := []string{}, []string{}, []string{}
-	listenersByNode := &output.OrderedObject{}
-	maint, partitions, versions := &output.OrderedObject{}, &output.OrderedObject{}, &output.OrderedObject{}
-	erl := termText(v.overview.Get("erlang_version"))
-	byNode := map[string][]listener{}
-	for _, l := range listeners(v.overview) {
-		byNode[l.Node] = append(byNode[l.Node], l)
-	}
+// nodeKinds splits the nodes into disk and RAM nodes, and lists the running ones.
+func (v *clusterView) nodeKinds() (disk, ram, running []string) {
+	disk, ram, running = []string{}, []string{}, []string{}
 	for _, n := range v.nodes {
 		name := termText(n.Get("name"))
 		if n.Get("type") == "ram" {
@@ -168,6 +161,22 @@ func (v *clusterView) clusterStatus() *output.OrderedObject {
 		if n.Get("running") == true {
 			running = append(running, name)
 		}
+	}
+	return disk, ram, running
+}
+
+// clusterStatus is cluster_status's JSON document, with rabbitmqctl's keys.
+func (v *clusterView) clusterStatus() *output.OrderedObject {
+	disk, ram, running := v.nodeKinds()
+	listenersByNode := &output.OrderedObject{}
+	maint, partitions, versions := &output.OrderedObject{}, &output.OrderedObject{}, &output.OrderedObject{}
+	erl := termText(v.overview.Get("erlang_version"))
+	byNode := map[string][]listener{}
+	for _, l := range listeners(v.overview) {
+		byNode[l.Node] = append(byNode[l.Node], l)
+	}
+	for _, n := range v.nodes {
+		name := termText(n.Get("name"))
 		if ls, ok := byNode[name]; ok {
 			listenersByNode.Set(name, ls)
 		}
@@ -210,17 +219,12 @@ func section(w io.Writer, tty bool, title string, lines []string) {
 }
 
 func (v *clusterView) printClusterStatus(w io.Writer, tty bool) error {
-	var disk, ram, running, versions, maint, alarms, parts, ls, flags []string
+	var versions, maint, alarms, parts, ls, flags []string
+	disk, ram, running := v.nodeKinds()
 	erl := termText(v.overview.Get("erlang_version"))
 	for _, n := range v.nodes {
 		name := termText(n.Get("name"))
-		if n.Get("type") == "ram" {
-			ram = append(ram, name)
-		} else {
-			disk = append(disk, name)
-		}
 		if n.Get("running") == true {
-			running = append(running, name)
 			versions = append(versions, fmt.Sprintf("%s: RabbitMQ %s on Erlang %s", name, rabbitVersion(n), erl))
 		}
 		maint = append(maint, fmt.Sprintf("Node: %s, status: %s", name, maintenance(n)))

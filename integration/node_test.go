@@ -162,4 +162,22 @@ func TestDefinitionsRoundTrip(t *testing.T) {
 			assert.Equal(t, 0, r.Code, "the imported user's password works: %s", r.Stderr)
 		})
 	}
+
+	// One vhost's definitions: exported with -p, imported with -p into another vhost.
+	vdoc := mustRmq(t, b, "export_definitions", "-", "-p", vhost)
+	assert.Contains(t, vdoc, `"queues"`)
+	assert.NotContains(t, vdoc, `"users"`, "the per-vhost document has no users")
+	copyVhost := newVhost(t, b, "defs-copy")
+	r := rmq(t, b, vdoc, "import_definitions", "-", "-p", copyVhost)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, "Importing definitions in JSON from standard input ...\n"+
+		"Successfully started definition import. This process is asynchronous and can take some time.\n", r.Stdout)
+	brokertest.Eventually(t, 20*time.Second, func() error {
+		got := strings.Join(lines(mustRmq(t, b, "list_queues", "-s", "-p", copyVhost, "name", "type")), ",")
+		if got != "q1\tclassic,qq\tquorum" && got != "qq\tquorum,q1\tclassic" {
+			return errorf("queues in the copy: %q", got)
+		}
+		return nil
+	})
+	assert.Contains(t, mustRmq(t, b, "list_policies", "-s", "-p", copyVhost), "\tttl\t^q\tqueues\t")
 }
