@@ -17,6 +17,7 @@
 # Everything lives under $RMQCTL_BROKER_DIR (default /tmp/rmqctl-brokers/NAME): mnesia,
 # logs, config, and a private HOME holding the Erlang cookie (shared by a cluster's
 # nodes: $RMQCTL_BROKER_HOME), so nodes never touch the system's /var/lib/rabbitmq.
+# RMQCTL_BROKER_EXTRA_CONF holds extra rabbitmq.conf lines for `prepare`/`start`.
 # The env file exports:
 #   RMQCTL_TEST_URL        http://127.0.0.1:<management port>
 #   RMQCTL_TEST_AMQP_URL   amqp://127.0.0.1:<amqp port>
@@ -77,6 +78,10 @@ loopback_users = none
 log.console = false
 log.file.level = warning
 CONF
+  # Extra rabbitmq.conf lines (e.g. a TLS management listener for the TLS tests).
+  if [ -n "${RMQCTL_BROKER_EXTRA_CONF:-}" ]; then
+    printf '%s\n' "$RMQCTL_BROKER_EXTRA_CONF" >>"$dir/rabbitmq.conf"
+  fi
   cat >"$dir/ports" <<PORTS
 amqp=$amqp
 dist=$dist
