@@ -37,3 +37,27 @@ func TestCompletionOfStaticChoices(t *testing.T) {
 	assert.Contains(t, r.stdout, "add_user\t")
 	assert.Contains(t, r.stdout, "add_vhost\t")
 }
+
+func TestCompletionOfQueuesExchangesPoliciesAndColumns(t *testing.T) {
+	api := newFakeAPI(t).
+		on("GET /api/queues/qa", 200, `[{"name":"orders"},{"name":"orders.dlq"},{"name":"audit"}]`).
+		on("GET /api/exchanges/qa", 200, `[{"name":""},{"name":"amq.topic"},{"name":"events"}]`).
+		on("GET /api/policies/qa", 200, `[{"name":"ttl"}]`)
+	r := api.run(t, nil, "", "__complete", "delete_queue", "-p", "qa", "ord")
+	assert.Equal(t, "orders\norders.dlq\n:4\n", r.stdout, "queues of the vhost given so far")
+	req, _ := api.find("GET", "/api/queues/qa")
+	assert.Contains(t, req.URI, "columns=name")
+	assert.Contains(t, req.URI, "disable_stats=true")
+
+	r = api.run(t, nil, "", "__complete", "declare_binding", "-p", "qa", "")
+	assert.Equal(t, "amq.topic\nevents\n:4\n", r.stdout, "the source is an exchange, never the default one")
+	r = api.run(t, nil, "", "__complete", "declare_binding", "-p", "qa", "events", "a")
+	assert.Equal(t, "audit\n:4\n", r.stdout, "the destination is a queue")
+	r = api.run(t, nil, "", "__complete", "clear_policy", "-p", "qa", "")
+	assert.Equal(t, "ttl\n:4\n", r.stdout)
+
+	r = runWithEnv(t, nil, "", "__complete", "list_queues", "name", "messages_re")
+	assert.Equal(t, "messages_ready\nmessages_ready_ram\n:4\n", r.stdout)
+	r = runWithEnv(t, nil, "", "__complete", "list_connections", "user,peer_host", "peer")
+	assert.Equal(t, "peer_cert_issuer\npeer_cert_subject\npeer_cert_validity\npeer_port\n:4\n", r.stdout)
+}

@@ -405,3 +405,31 @@ func tlsConfig(s *settings) (*tls.Config, error) {
 	}
 	return c, nil
 }
+
+// configTargets lists the config file's target names, sorted, with the file's path.
+// A missing default file has none.
+func (f *Factory) configTargets() ([]string, string, error) {
+	cfg, path, err := f.configFile()
+	if err != nil {
+		return nil, path, err
+	}
+	names := make([]string, 0, len(cfg.Targets))
+	for n := range cfg.Targets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, path, nil
+}
+
+// configFile reads the config file named by --config/RMQCTL_CONFIG, or the default one.
+func (f *Factory) configFile() (*configFile, string, error) {
+	s := &settings{vals: map[string]string{}, origin: map[string]int{}}
+	if fl := f.root.PersistentFlags().Lookup("config"); fl != nil && fl.Changed {
+		s.set("config", fl.Value.String(), fromFlag)
+	} else if v, ok := f.LookupEnv(envName("config")); ok && v != "" {
+		s.set("config", v, fromEnv)
+	}
+	path, explicit := configPath(s, f.LookupEnv)
+	cfg, err := loadConfig(path, explicit, io.Discard)
+	return cfg, path, err
+}

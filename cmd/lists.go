@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -98,10 +99,11 @@ func (f *Factory) listError(s streamedList, rows *output.ListWriter, err error) 
 // anything is sent, and completed from the info items.
 func listCommand(use, short, long, example string, items infoItems, run func(ctx context.Context, cols []infoItem) error) *cobra.Command {
 	return &cobra.Command{
-		Use:     use,
-		Short:   short,
-		Long:    long + "\n\nColumns: " + strings.Join(items.names(), ", ") + ".\nDefault: " + strings.Join(items.defaults, ", ") + ".",
-		Example: example,
+		Use:               use,
+		Short:             short,
+		Long:              long + "\n\nColumns: " + strings.Join(items.names(), ", ") + ".\nDefault: " + strings.Join(items.defaults, ", ") + ".",
+		Example:           example,
+		ValidArgsFunction: completions.Columns(items.names()),
 		RunE: func(c *cobra.Command, args []string) error {
 			cols, err := items.parse(args)
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -25,10 +26,11 @@ var featureFlagItems = infoItems{
 
 func newCmdListFeatureFlags(f *Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:     "list_feature_flags [--no-table-headers] [<column> ...] [--timeout <timeout>]",
-		Short:   "Lists feature flags",
-		Long:    "Lists feature flags. Columns: " + strings.Join(featureFlagItems.names(), ", ") + " (default: name, state).",
-		Example: "  rmqctl list_feature_flags name state stability",
+		ValidArgsFunction: completions.Columns(featureFlagItems.names()),
+		Use:               "list_feature_flags [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+		Short:             "Lists feature flags",
+		Long:              "Lists feature flags. Columns: " + strings.Join(featureFlagItems.names(), ", ") + " (default: name, state).",
+		Example:           "  rmqctl list_feature_flags name state stability",
 		RunE: func(c *cobra.Command, args []string) error {
 			cols, err := featureFlagItems.parse(args)
 			if err != nil {

@@ -128,7 +128,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add(groupNode, healthCommands(f)...)
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))
-	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f))
+	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f), newCmdConfig(f), newCmdDocs(f))
 	f.registerCompletions(root)
 	return root
 }

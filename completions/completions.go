@@ -18,7 +18,13 @@ import (
 type Lister interface {
 	VhostNames(ctx context.Context) ([]string, error)
 	UserNames(ctx context.Context) ([]string, error)
+	QueueNames(ctx context.Context, vhost string) ([]string, error)
+	ExchangeNames(ctx context.Context, vhost string) ([]string, error)
+	PolicyNames(ctx context.Context, vhost string, operator bool) ([]string, error)
 }
+
+// VhostOf tells which vhost the line typed so far names (-p, else the default).
+type VhostOf func(cmd *cobra.Command) string
 
 // LookupTimeout bounds one completion request: a shell must never hang on TAB.
 const LookupTimeout = 2 * time.Second
@@ -28,21 +34,46 @@ type Source func(cmd *cobra.Command) (Lister, error)
 
 // Vhosts completes vhost names.
 func Vhosts(src Source) cobra.CompletionFunc {
-	return live(src, func(ctx context.Context, l Lister) ([]string, error) { return l.VhostNames(ctx) })
+	return live(src, func(ctx context.Context, l Lister, _ *cobra.Command) ([]string, error) { return l.VhostNames(ctx) })
+}
+
+// Queues completes the names of the queues in the vhost given so far.
+func Queues(src Source, vhostOf VhostOf) cobra.CompletionFunc {
+	return live(src, func(ctx context.Context, l Lister, c *cobra.Command) ([]string, error) {
+		return l.QueueNames(ctx, vhostOf(c))
+	})
+}
+
+// Exchanges completes the names of the exchanges in the vhost given so far.
+func Exchanges(src Source, vhostOf VhostOf) cobra.CompletionFunc {
+	return live(src, func(ctx context.Context, l Lister, c *cobra.Command) ([]string, error) {
+		return l.ExchangeNames(ctx, vhostOf(c))
+	})
+}
+
+// Policies completes the names of the (operator) policies in the vhost given so far.
+func Policies(src Source, vhostOf VhostOf, operator bool) cobra.CompletionFunc {
+	return live(src, func(ctx context.Context, l Lister, c *cobra.Command) ([]string, error) {
+		return l.PolicyNames(ctx, vhostOf(c), operator)
+	})
+}
+
+// Positional completes the n-th positional argument (from 0) with fn, and nothing else.
+func Positional(n int, fn cobra.CompletionFunc) cobra.CompletionFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) != n {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return fn(c, args, toComplete)
+	}
 }
 
 // Users completes user names for the first positional argument only.
 func Users(src Source) cobra.CompletionFunc {
-	names := live(src, func(ctx context.Context, l Lister) ([]string, error) { return l.UserNames(ctx) })
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return names(cmd, args, toComplete)
-	}
+	return Positional(0, live(src, func(ctx context.Context, l Lister, _ *cobra.Command) ([]string, error) { return l.UserNames(ctx) }))
 }
 
-func live(src Source, list func(context.Context, Lister) ([]string, error)) cobra.CompletionFunc {
+func live(src Source, list func(context.Context, Lister, *cobra.Command) ([]string, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		l, err := src(cmd)
 		if err != nil {
@@ -51,7 +82,7 @@ func live(src Source, list func(context.Context, Lister) ([]string, error)) cobr
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), LookupTimeout)
 		defer cancel()
-		names, err := list(ctx, l)
+		names, err := list(ctx, l, cmd)
 		if err != nil {
 			cobra.CompDebugln("rmqctl completion: "+err.Error(), false)
 			return nil, cobra.ShellCompDirectiveNoFileComp

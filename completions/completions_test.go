@@ -16,6 +16,18 @@ type fakeLister struct {
 
 func (f fakeLister) VhostNames(context.Context) ([]string, error) { return f.vhosts, f.err }
 func (f fakeLister) UserNames(context.Context) ([]string, error)  { return f.users, f.err }
+func (f fakeLister) QueueNames(_ context.Context, vhost string) ([]string, error) {
+	return []string{vhost + "-q1", vhost + "-q2"}, f.err
+}
+func (f fakeLister) ExchangeNames(_ context.Context, vhost string) ([]string, error) {
+	return []string{vhost + "-x"}, f.err
+}
+func (f fakeLister) PolicyNames(_ context.Context, vhost string, operator bool) ([]string, error) {
+	if operator {
+		return []string{"op"}, f.err
+	}
+	return []string{"pol"}, f.err
+}
 
 func src(l Lister, err error) Source {
 	return func(*cobra.Command) (Lister, error) { return l, err }
@@ -55,4 +67,18 @@ func TestColumnsLeaveOutTyped(t *testing.T) {
 	assert.Equal(t, []cobra.Completion{"tracing"}, got)
 	got, _ = Fixed("json", "table", "csv")(cmd(), nil, "t")
 	assert.Equal(t, []cobra.Completion{"table"}, got)
+}
+
+func TestVhostScopedNames(t *testing.T) {
+	vh := func(*cobra.Command) string { return "qa" }
+	got, _ := Queues(src(fakeLister{}, nil), vh)(cmd(), nil, "")
+	assert.Equal(t, []cobra.Completion{"qa-q1", "qa-q2"}, got)
+	got, _ = Exchanges(src(fakeLister{}, nil), vh)(cmd(), nil, "qa")
+	assert.Equal(t, []cobra.Completion{"qa-x"}, got)
+	got, _ = Policies(src(fakeLister{}, nil), vh, true)(cmd(), nil, "")
+	assert.Equal(t, []cobra.Completion{"op"}, got)
+	got, _ = Positional(1, Queues(src(fakeLister{}, nil), vh))(cmd(), []string{"first"}, "")
+	assert.Len(t, got, 2)
+	got, _ = Positional(1, Queues(src(fakeLister{}, nil), vh))(cmd(), nil, "")
+	assert.Empty(t, got)
 }
