@@ -115,3 +115,44 @@ func TestBinaryExitCodesAndStreams(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.NotEmpty(t, strings.TrimSpace(out))
 }
+
+// The generated bash script, sourced by a real bash, completes commands and live names.
+func TestBashCompletionScript(t *testing.T) {
+	b := brokertest.Require(t)
+	if _, err := os.Stat("/usr/share/bash-completion/bash_completion"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("bash-completion is not installed (make test installs it)")
+		}
+		t.Skip("bash-completion not installed: run make test")
+	}
+	bin := buildBinary(t)
+	complete := func(line string) []string {
+		t.Helper()
+		script := `source /usr/share/bash-completion/bash_completion
+source <(rmqctl completion bash)
+COMP_LINE="` + line + `"
+COMP_POINT=${#COMP_LINE}
+read -r -a COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+__start_rmqctl rmqctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"`
+		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "RMQCTL_URL="+b.URL)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr // compopt complains outside a real completion context
+		out, err := cmd.Output()
+		require.NoError(t, err, "%s", stderr.String())
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				got = append(got, l)
+			}
+		}
+		return got
+	}
+	assert.ElementsMatch(t, []string{"add_user", "add_vhost"}, complete("rmqctl add_"))
+	assert.Contains(t, complete("rmqctl delete_user "), "guest", "live user names from the broker")
+	assert.Contains(t, complete("rmqctl list_queues name "), "messages", "columns")
+	assert.Contains(t, complete("rmqctl list_users --formatter "), "json")
+}

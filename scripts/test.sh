@@ -14,6 +14,15 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
+# The completion test sources the generated script in a real bash, with Debian's
+# bash-completion as a user's shell would have it.
+if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash-completion >&2 ||
+    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash-completion >&2; }
+fi
+
 # The broker script waits for nodes with rmqctl's own await_startup.
 go build -o bin/rmqctl ./cmd/rmqctl
 export RMQCTL_BIN="$PWD/bin/rmqctl"
