@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -179,10 +180,12 @@ func (req request) transient(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusServiceUnavailable && !req.failedIs503
 	}
-	// A node that cannot be reached at all is not retried (the next URL, if any, was
-	// tried already): only a connection broken after it was made is.
+	// Only a connection broken after it was made is retried: not a node that cannot be
+	// reached at all (the next URL, if any, was tried already), nor TLS or protocol
+	// failures, which a retry cannot mend.
 	var te *TransportError
-	return errors.As(err, &te) && !te.Unreachable() && !te.Timeout() && !errors.Is(te.Err, context.Canceled)
+	return errors.As(err, &te) && (errors.Is(te.Err, syscall.ECONNRESET) || errors.Is(te.Err, io.EOF) ||
+		errors.Is(te.Err, io.ErrUnexpectedEOF))
 }
 
 // do sends req and decodes a 2xx JSON answer into out (when out is non-nil).

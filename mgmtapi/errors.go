@@ -186,8 +186,12 @@ func (e *TransportError) Cause() string {
 		return "TLS: server certificate verification failed: " + certVerify.Err.Error()
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "TLS handshake failed: the server does not speak TLS on this port (try http://)"
-	case isTLSAlert(err):
-		return "TLS handshake failed: the server rejected our client certificate (" + err.Error() + ")"
+	case tlsAlert(err) == "certificate required":
+		return "TLS handshake failed: the server requires a client certificate (use --cert and --key)"
+	case tlsAlert(err) != "":
+		return "TLS handshake failed: the server rejected our client certificate (" + tlsAlert(err) + ")"
+	case strings.Contains(err.Error(), `malformed HTTP response "\x15\x03`):
+		return "the server speaks TLS on this port (try https:// or --tls)"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "connection closed by the server"
 	}
@@ -198,13 +202,18 @@ func (e *TransportError) Cause() string {
 	return err.Error()
 }
 
-func isTLSAlert(err error) bool {
+// tlsAlert is the alert the server sent during the TLS handshake ("certificate
+// required", "bad certificate", …), or "".
+func tlsAlert(err error) string {
 	var alert tls.AlertError
 	if errors.As(err, &alert) {
-		return true
+		return strings.TrimPrefix(alert.Error(), "tls: ")
 	}
 	s := err.Error()
-	return strings.Contains(s, "remote error: tls:")
+	if i := strings.Index(s, "remote error: tls: "); i >= 0 {
+		return s[i+len("remote error: tls: "):]
+	}
+	return ""
 }
 
 // DecodeError means a 2xx answer could not be decoded.
