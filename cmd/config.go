@@ -142,10 +142,11 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 		fl := fs.Lookup(name)
 		s.set(name, fl.DefValue, fromDefault)
 		if v, ok := lookupEnv(envName(name)); ok && v != "" {
-			if err := checkFlagValue(fl, v); err != nil {
+			norm, err := checkFlagValue(fl, v)
+			if err != nil {
 				return nil, configError("environment variable %s=%q: %v", envName(name), v, err)
 			}
-			s.set(name, v, fromEnv)
+			s.set(name, norm, fromEnv)
 		}
 		if fl.Changed {
 			s.set(name, fl.Value.String(), fromFlag)
@@ -212,18 +213,27 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 	return conn, nil
 }
 
-func checkFlagValue(fl *pflag.Flag, v string) error {
+// checkFlagValue validates an environment value for a flag and returns it in the
+// flag's own spelling (booleans as true/false: "1" or "True" must not be ignored).
+func checkFlagValue(fl *pflag.Flag, v string) (string, error) {
 	switch fl.Value.Type() {
 	case "int":
-		if _, err := strconv.Atoi(v); err != nil {
-			return errors.New("not an integer")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return "", errors.New("not an integer")
 		}
+		if n < 0 {
+			return "", errors.New("cannot be negative")
+		}
+		return strconv.Itoa(n), nil
 	case "bool":
-		if _, err := strconv.ParseBool(v); err != nil {
-			return errors.New("not a boolean (use true or false)")
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return "", errors.New("not a boolean (use true or false)")
 		}
+		return strconv.FormatBool(b), nil
 	}
-	return nil
+	return v, nil
 }
 
 // configPath is --config / RMQCTL_CONFIG, else $XDG_CONFIG_HOME/rmqctl/config.toml.
@@ -303,6 +313,9 @@ func applyTarget(s *settings, t target, path, name string) error {
 	if t.Insecure != nil {
 		str("insecure", strconv.FormatBool(*t.Insecure))
 	}
+	if t.Timeout < 0 {
+		return configError("config file %s: target %q: timeout cannot be negative", path, name)
+	}
 	if t.Timeout != 0 {
 		str("timeout", strconv.Itoa(t.Timeout))
 	}
@@ -315,7 +328,7 @@ func baseURLs(s *settings) ([]string, error) {
 	host, hostLayer := s.get("host")
 	port, portLayer := s.get("port")
 	useTLS, _ := s.get("tls")
-	if rawURL != "" && urlLayer >= hostLayer && urlLayer >= portLayer {
+	if rawURL != "" {
 		var out []string
 		for _, u := range strings.Split(rawURL, ",") {
 			if strings.TrimSpace(u) == "" {
@@ -330,10 +343,22 @@ func baseURLs(s *settings) ([]string, error) {
 		if len(out) == 0 {
 			return nil, configError("--url is empty")
 		}
+		// A host or port given at a higher layer than the URL changes that part of it;
+		// scheme and prefix stay (never a silent fall back to http://localhost).
+		if hostLayer > urlLayer {
+			out = urlsForNode(out[:1], host)
+		}
+		if portLayer > urlLayer {
+			for i, raw := range out {
+				u, _ := url.Parse(raw)
+				u.Host = net.JoinHostPort(u.Hostname(), port)
+				out[i] = u.String()
+			}
+		}
 		return out, nil
 	}
 	scheme := "http"
-	if useTLS == "true" {
+	if useTLS == "true" { // normalised by checkFlagValue
 		scheme = "https"
 		if portLayer == fromDefault {
 			port = "15671"

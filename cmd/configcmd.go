@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
 )
@@ -83,8 +84,12 @@ func newCmdConfigShow(f *Factory) *cobra.Command {
 					obj.Set(k, v)
 				}
 			}
-			add("url", t.URL, t.URL != "")
-			add("urls", t.URLs, len(t.URLs) > 0)
+			add("url", mgmtapi.RedactURL(t.URL), t.URL != "")
+			urls := make([]string, len(t.URLs))
+			for i, u := range t.URLs {
+				urls[i] = mgmtapi.RedactURL(u)
+			}
+			add("urls", urls, len(t.URLs) > 0)
 			add("host", t.Host, t.Host != "")
 			add("port", t.Port, t.Port != 0)
 			add("username", t.Username, t.Username != "")

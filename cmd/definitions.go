@@ -80,6 +80,10 @@ the banner). With -p, only that vhost's definitions (the per-vhost document).`,
 			if err := tmp.Close(); err != nil {
 				return fileError(path, err)
 			}
+			// Only a whole document replaces the file.
+			if written, err := os.ReadFile(tmp.Name()); err != nil || !json.Valid(written) {
+				return genericError("the broker's answer was not a complete JSON document; " + path + " was left as it was")
+			}
 			if err := os.Rename(tmp.Name(), path); err != nil {
 				return fileError(path, err)
 			}

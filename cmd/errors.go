@@ -217,6 +217,8 @@ func (f *Factory) classify(c *cobra.Command, err error) *cliError {
 				msg: fmt.Sprintf("the broker failed to %s %s: HTTP %d: %s", ae.Method, ae.Path, ae.Status, firstNonEmpty(ae.Reason, ae.Kind))}
 		}
 		return genericError(firstNonEmpty(ae.Reason, ae.Kind, ae.Error())).(*cliError)
+	case errors.Is(err, mgmtapi.ErrEmptyName):
+		return &cliError{code: exitDataErr, layout: layoutValidation, msg: "Bad argument: " + err.Error()}
 	case errors.As(err, &de):
 		return &cliError{code: exitUnavailable, layout: layoutLine, msg: de.Error()}
 	}
@@ -250,11 +252,41 @@ func firstNonEmpty(s ...string) string {
 // printValidationError prints rabbitmqctl's argument-validation layout.
 func printValidationError(w io.Writer, c *cobra.Command, args []string, msg string) {
 	fmt.Fprintf(w, "Error (argument validation): %s\n", msg)
-	fmt.Fprintf(w, "Arguments given:\n\t%s\n\n", strings.Join(args, " "))
+	fmt.Fprintf(w, "Arguments given:\n\t%s\n\n", strings.Join(redactArgs(c, args), " "))
 	fmt.Fprintf(w, "Usage\n\n")
 	if c != nil && c.HasParent() {
 		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] %s\n", c.Use)
 	} else {
 		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n")
 	}
+}
+
+// passwordArgs are the commands whose positional arguments after the first (from the
+// first for hash_password) are passwords or hashes.
+var passwordArgs = map[string]int{"add_user": 1, "change_password": 1, "authenticate_user": 1, "hash_password": 0}
+
+// redactArgs is the command line with passwords hidden, for "Arguments given".
+func redactArgs(c *cobra.Command, args []string) []string {
+	out := append([]string(nil), args...)
+	secret := map[string]bool{}
+	if c != nil {
+		if from, ok := passwordArgs[c.Name()]; ok {
+			for i, a := range c.Flags().Args() {
+				if i >= from {
+					secret[a] = true
+				}
+			}
+		}
+	}
+	for i, a := range out {
+		switch {
+		case a == "--password" && i+1 < len(out):
+			out[i+1] = "[redacted]"
+		case strings.HasPrefix(a, "--password="):
+			out[i] = "--password=[redacted]"
+		case secret[a] && i > 0 && out[i-1] != "--password":
+			out[i] = "[redacted]"
+		}
+	}
+	return out
 }

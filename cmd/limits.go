@@ -227,6 +227,9 @@ func newCmdListUserLimits(f *Factory) *cobra.Command {
 					},
 				})
 			}
+			if user == "" {
+				return badArgument("user cannot be an empty string")
+			}
 			client, err := f.Client()
 			if err != nil {
 				return err

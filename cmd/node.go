@@ -201,7 +201,7 @@ func awaitReady(ctx context.Context, client *mgmtapi.Client) error {
 		}
 		select {
 		case <-ctx.Done():
-			return context.DeadlineExceeded
+			return ctx.Err() // a timeout (75) or an interrupt
 		case <-time.After(500 * time.Millisecond):
 		}
 	}

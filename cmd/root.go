@@ -66,6 +66,10 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 			if g.Timeout < 0 {
 				return usageError("Invalid options for this command:\n-t : " + fmt.Sprint(g.Timeout))
 			}
+			if c.Flags().Changed("vhost") && g.Vhost == "" {
+				// the API cannot address a vhost named "": the request would mean "all vhosts"
+				return badArgument("vhost cannot be an empty string")
+			}
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {

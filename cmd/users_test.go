@@ -59,7 +59,7 @@ func TestAddUserArgumentValidation(t *testing.T) {
 		assert.Empty(t, r.stdout, c.args)
 	}
 	r := (*fakeAPI)(nil).run(t, map[string]string{"RMQCTL_URL": "http://127.0.0.1:1"}, "", "add_user", "a", "b", "c")
-	assert.Contains(t, r.stderr, "Arguments given:\n\tadd_user a b c\n\nUsage\n\nrmqctl [--node <node>] [--longnames] [--quiet] add_user <username> [<password>] [--pre-hashed-password]\n")
+	assert.Contains(t, r.stderr, "Arguments given:\n\tadd_user a [redacted] [redacted]\n\nUsage\n\nrmqctl [--node <node>] [--longnames] [--quiet] add_user <username> [<password>] [--pre-hashed-password]\n")
 }
 
 func TestAddUserPasswordFromStdin(t *testing.T) {

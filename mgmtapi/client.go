@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -105,7 +106,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("invalid management URL %q: want http[s]://host:port[/prefix]", raw)
+		return nil, fmt.Errorf("invalid management URL %q: want http[s]://host:port[/prefix]", RedactURL(raw))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("invalid management URL %q: put credentials in --username/--password, not in the URL", u.Redacted())
@@ -114,6 +115,13 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	u.RawPath = ""
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+var userinfo = regexp.MustCompile(`(://)[^/@\s]*@`)
+
+// RedactURL hides the credentials a URL may carry, even one that does not parse.
+func RedactURL(raw string) string {
+	return userinfo.ReplaceAllString(raw, "${1}[redacted]@")
 }
 
 // WithCredentials returns a client sharing this one's connections but authenticating
@@ -208,8 +216,13 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 func (c *Client) send(ctx context.Context, req request, read func(io.Reader) error) error {
 	wait := retryBackoff
 	for attempt := 0; ; attempt++ {
-		err := c.sendOnce(ctx, req, read)
-		if err == nil || attempt == readRetries || !req.transient(err) {
+		// A retry starts the answer over: only when nothing of it was handed on yet
+		// (rows printed, a document written) may it be tried again.
+		started := false
+		err := c.sendOnce(ctx, req, func(body io.Reader) error {
+			return read(&startTracker{r: body, started: &started})
+		})
+		if err == nil || attempt == readRetries || started || !req.transient(err) {
 			return err
 		}
 		if c.log != nil {
@@ -225,7 +238,14 @@ func (c *Client) send(ctx context.Context, req request, read func(io.Reader) err
 }
 
 // sendOnce is one attempt of send.
+// ErrEmptyName means a name in a request path is empty: the API cannot address it
+// (the request would mean something else, e.g. the whole list), so nothing is sent.
+var ErrEmptyName = errors.New("a name cannot be an empty string")
+
 func (c *Client) sendOnce(ctx context.Context, req request, read func(io.Reader) error) error {
+	if strings.Contains(req.path, "//") || strings.HasSuffix(req.path, "/") {
+		return ErrEmptyName
+	}
 	var body []byte
 	if req.body != nil {
 		var err error
@@ -274,6 +294,20 @@ func (c *Client) sendOnce(ctx context.Context, req request, read func(io.Reader)
 		return nil
 	}
 	return lastErr
+}
+
+// startTracker notes whether any byte of a body was read.
+type startTracker struct {
+	r       io.Reader
+	started *bool
+}
+
+func (t *startTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		*t.started = true
+	}
+	return n, err
 }
 
 // readErrRecorder remembers a read error other than EOF from the response body, so a

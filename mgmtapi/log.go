@@ -24,7 +24,7 @@ type logTransport struct {
 const redacted = "[redacted]"
 
 // secretFields are JSON keys whose values are never logged.
-var secretFields = map[string]bool{"password": true, "password_hash": true, "Authorization": true}
+var secretFields = map[string]bool{"password": true, "password_hash": true, "authorization": true}
 
 // maxLoggedBody caps how much of a body is logged.
 const maxLoggedBody = 4 << 10
@@ -102,7 +102,7 @@ func Redact(v any) any {
 	case map[string]any:
 		m := make(map[string]any, len(t))
 		for k, val := range t {
-			if secretFields[k] {
+			if secretFields[strings.ToLower(k)] {
 				m[k] = redacted
 			} else {
 				m[k] = Redact(val)
@@ -115,6 +115,8 @@ func Redact(v any) any {
 			s[i] = Redact(val)
 		}
 		return s
+	case string:
+		return RedactURL(t) // e.g. a federation upstream's amqp://user:pw@host
 	default:
 		return v
 	}

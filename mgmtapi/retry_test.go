@@ -69,3 +69,26 @@ func TestOtherErrorsAreNotRetried(t *testing.T) {
 	assert.True(t, IsNotFound(err))
 	assert.Equal(t, int32(1), atomic.LoadInt32(n))
 }
+
+// A read that broke after part of the answer was handed on is not retried: the rows
+// already printed would come twice.
+func TestNoRetryAfterPartOfTheAnswer(t *testing.T) {
+	var n int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		atomic.AddInt32(&n, 1)
+		w.Header().Set("Content-Length", "1000")
+		_, _ = w.Write([]byte(`[{"name":"alice","tags":[]},{"name":"bob","tags":[]},`))
+		w.(http.Flusher).Flush()
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := New(Config{URLs: []string{srv.URL}})
+	var names []string
+	err := c.ListUsers(context.Background(), func(u UserInfo) error { names = append(names, u.Name); return nil })
+	require.Error(t, err)
+	var te *TransportError
+	assert.ErrorAs(t, err, &te)
+	assert.Equal(t, []string{"alice", "bob"}, names, "each row once")
+	assert.Equal(t, int32(1), atomic.LoadInt32(&n))
+}

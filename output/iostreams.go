@@ -71,7 +71,9 @@ func (s *IOStreams) ReadSecret(prompt string) (string, error) {
 	}
 	if s.inTTY && s.inFd >= 0 {
 		b, err := term.ReadPassword(s.inFd)
-		fmt.Fprintln(s.Out)
+		if prompt != "" {
+			fmt.Fprintln(s.Out) // end the prompt's line: the typed Enter was not echoed
+		}
 		if err != nil {
 			return "", err
 		}
