@@ -176,7 +176,7 @@ stop_cluster() {
   local n=${1:-3} i
   export RMQCTL_BROKER_HOME="$ROOT/$name.home"
   for i in $(seq "$n" -1 1); do "$0" stop "$name-$i"; done
-  rm -rf "$RMQCTL_BROKER_HOME" "$ROOT/$name.cluster.env"
+  rm -rf "$RMQCTL_BROKER_HOME" "$ROOT/$name.cluster.env" "$ROOT/$name.cluster.log"
 }
 
 stop() {
