@@ -36,7 +36,6 @@ func (f *Factory) flushBanner() {
 // printDone is a mutation's success output: nothing in text formats, rabbitmqctl's
 // {"node":…,"result":"ok"} in JSON.
 func (f *Factory) printDone() error {
-	f.flushBanner()
 	if f.format() == output.JSON {
 		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok"))
 	}

@@ -119,8 +119,6 @@ func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *outp
 const (
 	// annTimeoutMS is the command's default timeout in ms (rabbitmqctl's), when it has one.
 	annTimeoutMS = "rmqctl/default-timeout-ms"
-	// annTimeoutSeconds marks streamed list commands, whose timeout errors print seconds.
-	annTimeoutSeconds = "rmqctl/timeout-in-seconds"
 )
 
 // fallbackTimeout bounds commands that rabbitmqctl lets run forever: over HTTP a hung
@@ -143,20 +141,10 @@ func (f *Factory) timeout(c *cobra.Command) time.Duration {
 	return fallbackTimeout
 }
 
-// timeoutText renders the timeout as rabbitmqctl does in its timeout errors.
+// timeoutText renders the timeout as rabbitmqctl 3.10 does in its timeout errors: in
+// milliseconds, for streamed lists too (observed: list_queues -t 0 → "0").
 func (f *Factory) timeoutText(c *cobra.Command) string {
-	d := f.timeout(c)
-	if c != nil && c.Annotations[annTimeoutSeconds] != "" {
-		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + floatSuffix(d)
-	}
-	return strconv.FormatInt(d.Milliseconds(), 10)
-}
-
-func floatSuffix(d time.Duration) string {
-	if d%time.Second == 0 {
-		return ".0"
-	}
-	return ""
+	return strconv.FormatInt(f.timeout(c).Milliseconds(), 10)
 }
 
 // withTimeout derives the context for a command's requests.

@@ -51,6 +51,11 @@ func (f *Factory) runStreamed(ctx context.Context, s streamedList) error {
 	if err != nil {
 		return err
 	}
+	if s.paging != nil {
+		if err := s.paging.validate(); err != nil {
+			return err
+		}
+	}
 	for _, b := range s.banner {
 		f.Banner("%s", b)
 	}
@@ -131,9 +136,6 @@ func newCmdListExchanges(f *Factory) *cobra.Command {
 		"Lists exchanges", "Lists the exchanges of a vhost.",
 		"  rmqctl list_exchanges -p / name type durable arguments",
 		exchangeItems, func(ctx context.Context, cols []infoItem) error {
-			if err := paging.validate(); err != nil {
-				return err
-			}
 			vhost := f.Vhost()
 			return f.runStreamed(ctx, streamedList{
 				banner: []string{"Listing exchanges for vhost " + vhost + " ..."},
@@ -291,9 +293,6 @@ arrive: memory stays flat with 20 000 queues. --page/--page-size return one page
 
 func runListQueues(ctx context.Context, o *ListQueuesOptions) error {
 	f := o.F
-	if err := o.Paging.validate(); err != nil {
-		return err
-	}
 	vhost := f.Vhost()
 	filters := []string{"type"} // streams need their totals completed
 	if o.Online || o.Offline || o.Local {
@@ -418,9 +417,6 @@ func newCmdListConnections(f *Factory) *cobra.Command {
 		"Lists client connections across the cluster. pid shows the connection's name, which close_connection takes.",
 		"  rmqctl list_connections name user vhost client_properties",
 		connectionItems, func(ctx context.Context, cols []infoItem) error {
-			if err := paging.validate(); err != nil {
-				return err
-			}
 			return f.runStreamed(ctx, streamedList{
 				banner: []string{"Listing connections ..."},
 				items:  cols, query: query(cols), paging: &paging,
@@ -433,7 +429,18 @@ func newCmdListConnections(f *Factory) *cobra.Command {
 	return c
 }
 
-var channelItems = infoItems{
+// statistical marks every item as needing the statistics database: channels' counters
+// live there, and consumers are only known to it (/api/consumers fails without it).
+func statistical(s infoItems) infoItems {
+	all := make([]infoItem, len(s.all))
+	for i, it := range s.all {
+		it.stats = true
+		all[i] = it
+	}
+	return infoItems{all: all, defaults: s.defaults}
+}
+
+var channelItems = statistical(infoItems{
 	all: []infoItem{
 		// pid and connection are Erlang pids: the channel's and its connection's names stand in.
 		renamed("pid", "name", false), renamed("connection", "connection_details.name", false),
@@ -443,7 +450,7 @@ var channelItems = infoItems{
 		item("messages_unconfirmed", false), item("prefetch_count", false), item("global_prefetch_count", false),
 	},
 	defaults: []string{"pid", "user", "consumer_count", "messages_unacknowledged"},
-}
+})
 
 func newCmdListChannels(f *Factory) *cobra.Command {
 	var paging pagingFlags
@@ -452,14 +459,10 @@ func newCmdListChannels(f *Factory) *cobra.Command {
 		"Lists channels across the cluster. pid shows the channel's name, connection its connection's name.",
 		"  rmqctl list_channels name user consumer_count prefetch_count",
 		channelItems, func(ctx context.Context, cols []infoItem) error {
-			if err := paging.validate(); err != nil {
-				return err
-			}
 			return f.runStreamed(ctx, streamedList{
 				banner: []string{"Listing channels ..."},
 				items:  cols, query: query(cols), paging: &paging,
 				fetch: func(ctx context.Context, c *mgmtapi.Client, q mgmtapi.ListQuery, fn func(mgmtapi.Item) error) (*mgmtapi.PageInfo, error) {
-					q.DisableStats = false // channel counters live in the statistics database
 					return c.ListChannels(ctx, "", q, fn)
 				},
 			})
@@ -468,7 +471,7 @@ func newCmdListChannels(f *Factory) *cobra.Command {
 	return c
 }
 
-var consumerItems = infoItems{
+var consumerItems = statistical(infoItems{
 	all: []infoItem{
 		renamed("queue_name", "queue.name", false),
 		// channel_pid is a pid: the channel's name stands in.
@@ -478,7 +481,7 @@ var consumerItems = infoItems{
 		{name: "arguments", fields: []string{"arguments"}, cell: table("arguments")},
 	},
 	defaults: []string{"queue_name", "channel_pid", "consumer_tag", "ack_required", "prefetch_count", "active", "arguments"},
-}
+})
 
 func newCmdListConsumers(f *Factory) *cobra.Command {
 	return listCommand("list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
@@ -491,7 +494,6 @@ func newCmdListConsumers(f *Factory) *cobra.Command {
 				banner: []string{"Listing consumers in vhost " + vhost + " ..."},
 				items:  cols, query: query(cols), missingIsEmpty: true,
 				fetch: func(ctx context.Context, c *mgmtapi.Client, q mgmtapi.ListQuery, fn func(mgmtapi.Item) error) (*mgmtapi.PageInfo, error) {
-					q.DisableStats = false // consumers are only known to the statistics database
 					return c.ListConsumers(ctx, vhost, q, fn)
 				},
 			})
