@@ -16,8 +16,11 @@ import (
 // which rabbitmqctl (authenticated by the Erlang cookie) never meets.
 const (
 	exitOK          = 0
+	exitPending     = 2  // diff, apply --dry-run: changes are pending
+	exitConflict    = 3  // apply: conflicting objects were left as they are
 	exitUsage       = 64 // EX_USAGE: wrong arguments or options
-	exitDataErr     = 65 // EX_DATAERR: bad argument value, missing vhost
+	exitDataErr     = 65 // EX_DATAERR: bad argument value, missing vhost, invalid desired-state file
+	exitNoInput     = 66 // EX_NOINPUT: a file that cannot be read
 	exitNoUser      = 67 // EX_NOUSER: no such user
 	exitUnavailable = 69 // EX_UNAVAILABLE: broker unreachable; rabbitmqctl's generic error
 	exitSoftware    = 70 // EX_SOFTWARE: e.g. user already exists
@@ -34,6 +37,7 @@ const (
 	layoutBare                     // "<msg>"
 	layoutValidation               // "Error (argument validation): <msg>" + arguments + usage
 	layoutLine                     // "Error: <msg>" on one line
+	layoutSilent                   // nothing: the exit code says it all (diff's "changes pending")
 )
 
 // cliError is an error with its exit code and stderr layout. Every exit code the
@@ -177,6 +181,7 @@ func (f *Factory) exitCode(c *cobra.Command, args []string, err error) int {
 		fmt.Fprintln(w, ce.msg)
 	case layoutLine:
 		fmt.Fprintln(w, "Error: "+ce.msg)
+	case layoutSilent:
 	case layoutValidation:
 		printValidationError(w, c, args, ce.msg)
 	default:

@@ -31,14 +31,15 @@ func (f *Factory) Run(ctx context.Context, args []string) int {
 
 // group IDs, named after rabbitmqctl's help sections
 const (
-	groupUsers  = "users"
-	groupAccess = "access"
-	groupVhosts = "vhosts"
-	groupQueues = "queues"
-	groupConns  = "connections"
-	groupPolicy = "policies"
-	groupNode   = "node"
-	groupOther  = "other"
+	groupUsers   = "users"
+	groupAccess  = "access"
+	groupVhosts  = "vhosts"
+	groupQueues  = "queues"
+	groupConns   = "connections"
+	groupPolicy  = "policies"
+	groupNode    = "node"
+	groupDeclare = "declare"
+	groupOther   = "other"
 )
 
 // NewRootCmd builds the command tree.
@@ -95,6 +96,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		&cobra.Group{ID: groupConns, Title: "Connections, channels and consumers:"},
 		&cobra.Group{ID: groupPolicy, Title: "Policies, parameters and limits:"},
 		&cobra.Group{ID: groupNode, Title: "Nodes, cluster and health:"},
+		&cobra.Group{ID: groupDeclare, Title: "Declarative provisioning:"},
 		&cobra.Group{ID: groupOther, Title: "Other:"},
 	)
 	root.SetHelpCommandGroupID(groupOther)
@@ -130,6 +132,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add(groupNode, newCmdPing(f), newCmdAwaitStartup(f), newCmdListFeatureFlags(f), newCmdEnableFeatureFlag(f))
 	add(groupNode, newCmdStatus(f), newCmdClusterStatus(f))
 	add(groupNode, healthCommands(f)...)
+	add(groupDeclare, newCmdDiff(f), newCmdApply(f))
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))
 	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f), newCmdConfig(f), newCmdDocs(f))

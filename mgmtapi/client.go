@@ -53,6 +53,27 @@ type Client struct {
 	user  string
 	pass  string
 	log   io.Writer
+	// writes, when set, lets idempotent writes be retried too (see WithWriteRetries).
+	writes *RetryPolicy
+}
+
+// RetryPolicy bounds the retries of idempotent writes: Attempts tries in all, waiting
+// Initial, then twice as long each time, at most Max.
+type RetryPolicy struct {
+	Attempts int
+	Initial  time.Duration
+	Max      time.Duration
+}
+
+// WithWriteRetries returns a client sharing this one's connections that also retries
+// idempotent writes (PUT, DELETE, and a binding's POST) after a transient failure: the
+// node refusing or dropping connections (as while it restarts) or answering 503.
+// Replaying such a write is harmless: a PUT declares the same thing again, a DELETE
+// that already happened answers 404, and a binding that exists is kept.
+func (c *Client) WithWriteRetries(p RetryPolicy) *Client {
+	cp := *c
+	cp.writes = &p
+	return &cp
 }
 
 // New validates cfg and builds a client. No request is made.
@@ -170,6 +191,15 @@ type request struct {
 	// failedIs503 marks requests whose 503 is an answer (a failed health check), not a
 	// transient failure to retry.
 	failedIs503 bool
+	// idempotent marks a POST that may be replayed (declaring a binding).
+	idempotent bool
+}
+
+// replayable reports whether the request may be sent again after a failure whose
+// outcome is unknown.
+func (req request) replayable() bool {
+	return req.method == http.MethodGet || req.method == http.MethodPut ||
+		req.method == http.MethodDelete || req.idempotent
 }
 
 // readRetries is how many times an idempotent read is retried after a transient
@@ -179,21 +209,21 @@ const readRetries = 3
 
 var retryBackoff = 150 * time.Millisecond
 
-// transient reports whether a GET that failed with err may be tried again.
-func (req request) transient(err error) bool {
-	if req.method != http.MethodGet {
-		return false
-	}
+// transient reports whether a request that failed with err may be tried again: a 503,
+// or a connection broken after it was made. A write may also be retried when no node
+// could be reached at all (a restarting broker refuses connections for a while). TLS
+// and protocol failures are never retried: a retry cannot mend them.
+func (req request) transient(err error, write bool) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusServiceUnavailable && !req.failedIs503
 	}
-	// Only a connection broken after it was made is retried: not a node that cannot be
-	// reached at all (the next URL, if any, was tried already), nor TLS or protocol
-	// failures, which a retry cannot mend.
 	var te *TransportError
-	return errors.As(err, &te) && (errors.Is(te.Err, syscall.ECONNRESET) || errors.Is(te.Err, io.EOF) ||
-		errors.Is(te.Err, io.ErrUnexpectedEOF))
+	if !errors.As(err, &te) || te.Timeout() || errors.Is(te.Err, context.Canceled) {
+		return false
+	}
+	return errors.Is(te.Err, syscall.ECONNRESET) || errors.Is(te.Err, io.EOF) ||
+		errors.Is(te.Err, io.ErrUnexpectedEOF) || (write && te.Unreachable())
 }
 
 // do sends req and decodes a 2xx JSON answer into out (when out is non-nil).
@@ -214,7 +244,14 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 // send performs req, trying each base URL in turn while none can be reached, and hands
 // a 2xx body to read. Error answers become *APIError.
 func (c *Client) send(ctx context.Context, req request, read func(io.Reader) error) error {
-	wait := retryBackoff
+	// reads: readRetries more tries, waiting retryBackoff, then 3×, 9× as long
+	retries, wait, factor, maxWait, write := 0, retryBackoff, time.Duration(3), time.Duration(0), false
+	switch {
+	case req.method == http.MethodGet:
+		retries = readRetries
+	case c.writes != nil && req.replayable():
+		retries, wait, factor, maxWait, write = c.writes.Attempts-1, c.writes.Initial, 2, c.writes.Max, true
+	}
 	for attempt := 0; ; attempt++ {
 		// A retry starts the answer over: only when nothing of it was handed on yet
 		// (rows printed, a document written) may it be tried again.
@@ -222,7 +259,7 @@ func (c *Client) send(ctx context.Context, req request, read func(io.Reader) err
 		err := c.sendOnce(ctx, req, func(body io.Reader) error {
 			return read(&startTracker{r: body, started: &started})
 		})
-		if err == nil || attempt == readRetries || started || !req.transient(err) {
+		if err == nil || attempt >= retries || started || !req.transient(err, write) {
 			return err
 		}
 		if c.log != nil {
@@ -233,7 +270,9 @@ func (c *Client) send(ctx context.Context, req request, read func(io.Reader) err
 		case <-ctx.Done():
 			return err
 		}
-		wait *= 3
+		if wait *= factor; maxWait > 0 && wait > maxWait {
+			wait = maxWait
+		}
 	}
 }
 

@@ -83,3 +83,13 @@ func (c *Client) ClearTopicPermissionsIn(ctx context.Context, vhost, user, excha
 	}
 	return c.do(ctx, request{method: http.MethodDelete, path: path}, nil)
 }
+
+// ListPermissions calls fn for every user's permissions in every vhost.
+func (c *Client) ListPermissions(ctx context.Context, fn func(PermissionInfo) error) error {
+	return stream(ctx, c, request{method: http.MethodGet, path: "/permissions"}, fn)
+}
+
+// ListTopicPermissions calls fn for every topic permission in every vhost.
+func (c *Client) ListTopicPermissions(ctx context.Context, fn func(TopicPermissionInfo) error) error {
+	return stream(ctx, c, request{method: http.MethodGet, path: "/topic-permissions"}, fn)
+}

@@ -106,7 +106,7 @@ func (c *Client) DeclareBinding(ctx context.Context, vhost string, b Binding, ro
 		args = map[string]any{}
 	}
 	body := map[string]any{"routing_key": routingKey, "arguments": args}
-	return c.do(ctx, request{method: http.MethodPost, path: b.path(vhost), body: body}, nil)
+	return c.do(ctx, request{method: http.MethodPost, path: b.path(vhost), body: body, idempotent: true}, nil)
 }
 
 // ListBindingsBetween streams the bindings from source to destination.

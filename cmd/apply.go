@@ -1,0 +1,513 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rmqctl/rmqctl/desired"
+	"github.com/rmqctl/rmqctl/mgmtapi"
+	"github.com/rmqctl/rmqctl/output"
+	"github.com/spf13/cobra"
+)
+
+// PlanOptions are what diff and apply share: the file and the shape of the plan.
+type PlanOptions struct {
+	File     string
+	Prune    bool
+	Recreate bool
+}
+
+func (o *PlanOptions) addFlags(c *cobra.Command) {
+	c.Flags().StringVarP(&o.File, "file", "f", "", `desired-state file (YAML or JSON, or a definitions document); "-" reads standard input`)
+	c.Flags().BoolVar(&o.Prune, "prune", false, "also delete what the file does not declare, only in the kinds it declares and the vhosts it names (never the user running rmqctl)")
+	c.Flags().BoolVar(&o.Recreate, "recreate-conflicting", false, "delete and declare again queues and exchanges whose type, durability or arguments differ (their messages are lost)")
+	_ = c.MarkFlagRequired("file")
+	_ = c.MarkFlagFilename("file", "yaml", "yml", "json")
+}
+
+// ApplyOptions are apply's options.
+type ApplyOptions struct {
+	PlanOptions
+	DryRun      bool
+	Concurrency int
+}
+
+const declareHelp = `The file lists what the broker should have, section by section: vhosts, users,
+permissions, topic_permissions, policies, operator_policies, parameters,
+global_parameters, exchanges, queues and bindings. RabbitMQ's definitions document
+(export_definitions) is such a file too. Passwords are never inline: give password_env,
+password_file or password_hash. The whole file is checked before anything is sent; every
+problem is reported as FILE:LINE: reason (exit 65).`
+
+func newCmdDiff(f *Factory) *cobra.Command {
+	o := &PlanOptions{}
+	c := &cobra.Command{
+		Use:   "diff -f <file> [--prune] [--recreate-conflicting]",
+		Short: "Shows what apply would change to make the broker match a desired-state file.",
+		Long: declareHelp + `
+
+Each object to create, update (field: old → new) or delete is listed; passwords show
+as "password: (changes)", never their value. Exit codes: 0 nothing differs, 2 changes
+are pending, 65 invalid file, 66 unreadable file, 69 broker unreachable, 75 timeout,
+77 credentials refused.`,
+		Example: "  rmqctl diff -f broker.yaml\n  rmqctl diff -f defs.json --prune --formatter json",
+		Args:    exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runDiff(c.Context(), f, o)
+		},
+	}
+	o.addFlags(c)
+	return c
+}
+
+func newCmdApply(f *Factory) *cobra.Command {
+	o := &ApplyOptions{}
+	c := &cobra.Command{
+		Use:   "apply -f <file> [--dry-run] [--prune] [--recreate-conflicting] [--concurrency <n>]",
+		Short: "Converges the broker to a desired-state file.",
+		Long: declareHelp + `
+
+Vhosts and users are created first, then what lives in vhosts, then bindings;
+deletions (--prune) run in the reverse order. A second apply of the same file sends no
+write. Passwords are compared by hashing with the broker's salt, so an unchanged
+password is left alone. A queue or exchange whose type, durability or arguments differ
+is a conflict, left as it is unless --recreate-conflicting. Transient failures (a
+restarting broker) are retried; Ctrl-C stops after the changes in flight.
+
+Exit codes: 0 converged, 2 changes pending (--dry-run), 3 conflicts left, 65 invalid
+file, 66 unreadable file, 69 broker unreachable, 70 changes refused by the broker,
+75 timeout or interrupted, 77 credentials refused.`,
+		Example: "  rmqctl apply -f broker.yaml\n  APP_PASSWORD=s3cret rmqctl apply -f broker.yaml --prune --concurrency 16",
+		Args:    exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			if o.Concurrency < 1 {
+				return badArgument("--concurrency must be at least 1")
+			}
+			if o.DryRun {
+				return runDiff(c.Context(), f, &o.PlanOptions)
+			}
+			return runApply(c.Context(), f, o)
+		},
+	}
+	o.addFlags(c)
+	c.Flags().BoolVar(&o.DryRun, "dry-run", false, "show the plan (as diff does) and change nothing")
+	c.Flags().IntVar(&o.Concurrency, "concurrency", 8, "how many changes to send at once")
+	c.Annotations = map[string]string{annTimeoutMS: strconv.Itoa(int(time.Hour / time.Millisecond))}
+	return c
+}
+
+// errPending is diff's "changes are pending": exit 2, nothing on stderr.
+var errPending = &cliError{code: exitPending, layout: layoutSilent}
+
+// loadDocument reads and validates the file.
+func (f *Factory) loadDocument(path string) (*desired.Document, error) {
+	var data []byte
+	var err error
+	name := path
+	if path == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(f.IO.In)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &cliError{code: exitNoInput, layout: layoutLine, msg: fmt.Sprintf("cannot read %s: %v", name, err)}
+	}
+	doc, err := desired.Parse(name, data, desired.LoadOptions{LookupEnv: f.LookupEnv, ReadFile: os.ReadFile})
+	if err != nil {
+		return nil, invalidFile(err)
+	}
+	return doc, nil
+}
+
+// invalidFile turns the desired package's validation errors into exit 65, one
+// FILE:LINE: reason per line.
+func invalidFile(err error) error {
+	var ie *desired.InvalidError
+	if errors.As(err, &ie) {
+		return &cliError{code: exitDataErr, layout: layoutBare, msg: ie.Error()}
+	}
+	return err
+}
+
+// makePlan loads the file, reads the broker and compares.
+func (f *Factory) makePlan(ctx context.Context, o *PlanOptions) (*desired.Plan, *mgmtapi.Client, error) {
+	doc, err := f.loadDocument(o.File)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := f.Client()
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := desired.Fetch(ctx, client, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate, RunningUser: client.Username()})
+	if err != nil {
+		return nil, nil, invalidFile(err)
+	}
+	return plan, client, nil
+}
+
+func runDiff(ctx context.Context, f *Factory, o *PlanOptions) error {
+	ctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	plan, _, err := f.makePlan(ctx, o)
+	if err != nil {
+		return err
+	}
+	f.Banner(`Comparing "%s" with node %s ...`, o.File, f.NodeName())
+	if f.format() == output.JSON {
+		if err := output.JSONLine(f.Out(), planJSON(plan, nil)); err != nil {
+			return err
+		}
+	} else if plan.Pending() {
+		rows := f.NewListHeaders([]string{"action", "kind", "vhost", "name", "changes"}, true, f.headers())
+		for _, ch := range plan.Changes {
+			if err := rows.Row(changeCells(ch)...); err != nil {
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	if f.informational() {
+		for _, k := range plan.Kept {
+			fmt.Fprintln(f.Out(), "Note: "+k)
+		}
+		if plan.Pending() {
+			fmt.Fprintln(f.Out(), planSummary(plan))
+		} else {
+			fmt.Fprintln(f.Out(), "No changes: the broker matches the file.")
+		}
+	}
+	if plan.Pending() {
+		return errPending
+	}
+	return nil
+}
+
+func changeCells(ch *desired.Change) []output.Cell {
+	parts := make([]string, 0, len(ch.Diffs)+1)
+	for _, d := range ch.Diffs {
+		parts = append(parts, d.String())
+	}
+	if ch.Reason != "" {
+		parts = append(parts, "("+ch.Reason+")")
+	}
+	return []output.Cell{output.Str(string(ch.Action)), output.Str(ch.Kind.Singular()), output.Str(ch.Vhost),
+		output.Str(ch.Name), output.Str(strings.Join(parts, "; "))}
+}
+
+func planSummary(p *desired.Plan) string {
+	unchanged := 0
+	for _, n := range p.Unchanged {
+		unchanged += n
+	}
+	s := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete", p.Count(desired.Create), p.Count(desired.Update), p.Count(desired.Delete))
+	if n := p.Count(desired.Recreate); n > 0 {
+		s += fmt.Sprintf(", %d to recreate", n)
+	}
+	if n := p.Count(desired.Conflict); n > 0 {
+		s += fmt.Sprintf(", %d in conflict", n)
+	}
+	return s + fmt.Sprintf("; %d unchanged.", unchanged)
+}
+
+// planJSON renders a plan, or an apply's result, as one JSON document.
+func planJSON(p *desired.Plan, res *desired.Result) *output.OrderedObject {
+	changes := make([]*output.OrderedObject, 0, len(p.Changes))
+	add := func(ch *desired.Change, status desired.Status, err error) {
+		id := &output.OrderedObject{}
+		for _, f := range ch.ID {
+			id.Set(f.Name, f.Value)
+		}
+		diffs := make([]*output.OrderedObject, 0, len(ch.Diffs))
+		for _, d := range ch.Diffs {
+			j := (&output.OrderedObject{}).Set("field", d.Field)
+			switch {
+			case d.Secret:
+				j.Set("secret", true)
+			default:
+				if d.HasOld {
+					j.Set("old", d.Old)
+				}
+				if d.HasNew {
+					j.Set("new", d.New)
+				}
+			}
+			diffs = append(diffs, j)
+		}
+		j := (&output.OrderedObject{}).Set("action", string(ch.Action)).Set("kind", ch.Kind.Singular())
+		if ch.Kind != desired.Vhosts && ch.Kind != desired.Users && ch.Kind != desired.GlobalParameters {
+			j.Set("vhost", ch.Vhost)
+		}
+		j.Set("name", ch.Name).Set("id", id)
+		if ch.Line > 0 {
+			j.Set("line", ch.Line)
+		}
+		j.Set("changes", diffs)
+		if ch.Reason != "" {
+			j.Set("reason", ch.Reason)
+		}
+		if status != "" {
+			j.Set("status", string(status))
+		}
+		if err != nil {
+			j.Set("error", err.Error())
+		}
+		changes = append(changes, j)
+	}
+	if res != nil {
+		for _, o := range res.Outcomes {
+			add(o.Change, o.Status, o.Err)
+		}
+	} else {
+		for _, ch := range p.Changes {
+			add(ch, "", nil)
+		}
+	}
+	doc := (&output.OrderedObject{}).Set("changes", changes).Set("summary", summaryJSON(p, res))
+	if res != nil {
+		doc.Set("interrupted", res.Interrupted)
+	}
+	return doc
+}
+
+// kindCounts is one kind's line of a summary.
+type kindCounts struct {
+	kind                                                             desired.Kind
+	created, updated, deleted, recreated, unchanged, conflicts, fail int
+	notStarted                                                       int
+}
+
+func summarize(p *desired.Plan, res *desired.Result) []*kindCounts {
+	by := map[desired.Kind]*kindCounts{}
+	var out []*kindCounts
+	get := func(k desired.Kind) *kindCounts {
+		if by[k] == nil {
+			by[k] = &kindCounts{kind: k}
+		}
+		return by[k]
+	}
+	for _, k := range p.Kinds {
+		get(k).unchanged = p.Unchanged[k]
+	}
+	count := func(ch *desired.Change, status desired.Status) {
+		kc := get(ch.Kind)
+		switch {
+		case ch.Action == desired.Conflict:
+			kc.conflicts++
+		case status == desired.Failed:
+			kc.fail++
+		case status == desired.NotStarted:
+			kc.notStarted++
+		case ch.Action == desired.Create:
+			kc.created++
+		case ch.Action == desired.Update:
+			kc.updated++
+		case ch.Action == desired.Delete:
+			kc.deleted++
+		case ch.Action == desired.Recreate:
+			kc.recreated++
+		}
+	}
+	if res != nil {
+		for _, o := range res.Outcomes {
+			count(o.Change, o.Status)
+		}
+	} else {
+		for _, ch := range p.Changes {
+			count(ch, desired.Done)
+		}
+	}
+	for _, k := range desired.AllKinds {
+		if by[k] != nil {
+			out = append(out, by[k])
+		}
+	}
+	return out
+}
+
+func summaryJSON(p *desired.Plan, res *desired.Result) []*output.OrderedObject {
+	var out []*output.OrderedObject
+	for _, kc := range summarize(p, res) {
+		j := (&output.OrderedObject{}).Set("kind", string(kc.kind))
+		if res == nil {
+			j.Set("create", kc.created).Set("update", kc.updated).Set("delete", kc.deleted).
+				Set("recreate", kc.recreated).Set("conflict", kc.conflicts).Set("unchanged", kc.unchanged)
+		} else {
+			j.Set("created", kc.created).Set("updated", kc.updated).Set("deleted", kc.deleted).
+				Set("recreated", kc.recreated).Set("conflicts", kc.conflicts).Set("unchanged", kc.unchanged).
+				Set("failed", kc.fail).Set("not_started", kc.notStarted)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func runApply(ctx context.Context, f *Factory, o *ApplyOptions) error {
+	tctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	plan, client, err := f.makePlan(tctx, &o.PlanOptions)
+	if err != nil {
+		return err
+	}
+	f.Banner(`Applying "%s" to node %s ...`, o.File, f.NodeName())
+	format := f.format()
+	logChanges := format != output.JSON && !f.g.Quiet && !f.g.Silent
+	var rows *output.ListWriter
+	if logChanges && plan.Pending() {
+		rows = f.NewListHeaders([]string{"action", "kind", "vhost", "name", "changes", "result"}, true, f.headers())
+	}
+	progress := newProgress(f.IO, time.Now)
+	res := desired.Apply(tctx, client, plan, desired.ApplyOptions{
+		Concurrency: o.Concurrency,
+		OnEvent: func(e desired.Event) {
+			progress.update(e.Done, e.Total)
+			if rows != nil {
+				progress.clear()
+				_ = rows.Row(append(changeCells(e.Outcome.Change), output.Str(f.resultText(e.Outcome)))...)
+			}
+		},
+	})
+	progress.clear()
+	if rows != nil {
+		for _, oc := range res.Outcomes {
+			if oc.Status == desired.Skipped || oc.Status == desired.NotStarted {
+				_ = rows.Row(append(changeCells(oc.Change), output.Str(f.resultText(oc)))...)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case format == output.JSON:
+		if err := output.JSONLine(f.Out(), planJSON(plan, res)); err != nil {
+			return err
+		}
+	case !f.g.Silent && format != output.CSV:
+		if err := f.printSummary(plan, res, rows != nil); err != nil {
+			return err
+		}
+	}
+	return f.applyError(ctx, plan, res)
+}
+
+func (f *Factory) resultText(o *desired.Outcome) string {
+	switch o.Status {
+	case desired.Failed:
+		return "failed: " + f.classify(f.current, o.Err).msg
+	case desired.Skipped:
+		return "left as it is"
+	}
+	return string(o.Status)
+}
+
+// printSummary writes the per-kind counts as a table.
+func (f *Factory) printSummary(p *desired.Plan, res *desired.Result, spaced bool) error {
+	if spaced {
+		fmt.Fprintln(f.Out())
+	}
+	for _, k := range p.Kept {
+		if f.informational() {
+			fmt.Fprintln(f.Out(), "Note: "+k)
+		}
+	}
+	rows := f.NewListHeaders([]string{"kind", "created", "updated", "deleted", "recreated", "unchanged", "conflicts", "failed", "not_started"}, false, f.headers())
+	for _, kc := range summarize(p, res) {
+		if err := rows.Row(output.Str(string(kc.kind)), output.Int(int64(kc.created)), output.Int(int64(kc.updated)),
+			output.Int(int64(kc.deleted)), output.Int(int64(kc.recreated)), output.Int(int64(kc.unchanged)),
+			output.Int(int64(kc.conflicts)), output.Int(int64(kc.fail)), output.Int(int64(kc.notStarted))); err != nil {
+			return err
+		}
+	}
+	return rows.Close()
+}
+
+// applyError decides apply's exit: failures first, then an interrupt, then conflicts.
+func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.Result) error {
+	failures := res.Failures()
+	started := 0
+	for _, o := range res.Outcomes {
+		if o.Status == desired.Done || o.Status == desired.Failed {
+			started++
+		}
+	}
+	if len(failures) > 0 {
+		first := f.classify(f.current, failures[0].Err)
+		code := exitSoftware
+		for _, o := range failures {
+			var te *mgmtapi.TransportError
+			if errors.As(o.Err, &te) {
+				code = exitUnavailable // the broker went away: rerun when it is back
+			}
+		}
+		return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
+			"%d of %d changes failed (first: %s %s: %s); apply again to retry them",
+			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, first.msg)}
+	}
+	if res.Interrupted {
+		cause := "interrupted"
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil {
+			cause = "timed out"
+		}
+		notStarted := 0
+		for _, o := range res.Outcomes {
+			if o.Status == desired.NotStarted {
+				notStarted++
+			}
+		}
+		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf(
+			"%s: %d changes done, %d not started; apply again to finish", cause, started, notStarted)}
+	}
+	if n := p.Count(desired.Conflict); n > 0 {
+		return &cliError{code: exitConflict, layout: layoutLine, msg: fmt.Sprintf(
+			"%d conflicting objects were left as they are; --recreate-conflicting deletes and declares them again", n)}
+	}
+	return nil
+}
+
+// progress shows "Applying: n/total" on a terminal's stderr, at most ten times a second.
+type progress struct {
+	w       io.Writer
+	on      bool
+	now     func() time.Time
+	last    time.Time
+	showing bool
+}
+
+func newProgress(io *output.IOStreams, now func() time.Time) *progress {
+	return &progress{w: io.ErrOut, on: io.IsStderrTTY(), now: now}
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on || (p.now().Sub(p.last) < 100*time.Millisecond && done < total) {
+		return
+	}
+	p.last = p.now()
+	fmt.Fprintf(p.w, "\rApplying changes: %d/%d", done, total)
+	p.showing = true
+}
+
+func (p *progress) clear() {
+	if p.showing {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.showing = false
+	}
+}

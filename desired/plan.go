@@ -1,0 +1,347 @@
+package desired
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Action is what a change does.
+type Action string
+
+// The actions of a plan.
+const (
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+	// Conflict: the object differs in a property the broker cannot change in place
+	// (a queue's type or arguments). Nothing is done unless recreation is allowed.
+	Conflict Action = "conflict"
+	// Recreate: a conflicting queue or exchange is deleted and declared again, as the
+	// user allowed (its messages and bindings go with it).
+	Recreate Action = "recreate"
+)
+
+// Change is one step of a plan.
+type Change struct {
+	Action Action
+	Kind   Kind
+	Vhost  string
+	Name   string
+	// ID is the object's identity fields (name; user; source, destination…).
+	ID []Field
+	// Line is where the file declares the object (0 for deletions).
+	Line int
+	// Diffs are the settings that change (for creations: the settings given).
+	Diffs []Diff
+	// Reason explains a conflict or a side effect.
+	Reason string
+
+	want, have *Object
+}
+
+// Diff is one setting's change. Secret ones (passwords) carry no values.
+type Diff struct {
+	Field    string
+	Old, New any
+	HasOld   bool
+	HasNew   bool
+	Secret   bool
+}
+
+// String renders a diff as "field: old → new", or "password: (changes)".
+func (d Diff) String() string {
+	switch {
+	case d.Secret && d.HasOld:
+		return d.Field + ": (changes)"
+	case d.Secret:
+		return d.Field + ": (set)"
+	case !d.HasOld:
+		return d.Field + ": " + quoteEmpty(d.New)
+	case !d.HasNew:
+		return d.Field + ": " + quoteEmpty(d.Old) + " → (none)"
+	}
+	return d.Field + ": " + quoteEmpty(d.Old) + " → " + quoteEmpty(d.New)
+}
+
+func quoteEmpty(v any) string {
+	if s, ok := v.(string); ok && s == "" {
+		return `""`
+	}
+	return Render(v)
+}
+
+// Plan is what it takes to converge the broker to a document.
+type Plan struct {
+	Changes []*Change
+	// Unchanged counts the declared objects that already match, per kind.
+	Unchanged map[Kind]int
+	// Kinds are the kinds the plan covers, in dependency order.
+	Kinds []Kind
+	// Kept explains objects --prune leaves alone on purpose (the running user).
+	Kept []string
+}
+
+// Pending reports whether anything differs.
+func (p *Plan) Pending() bool { return len(p.Changes) > 0 }
+
+// Count returns how many changes have action a.
+func (p *Plan) Count(a Action) int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Action == a {
+			n++
+		}
+	}
+	return n
+}
+
+// PlanOptions are the choices that shape a plan.
+type PlanOptions struct {
+	// Prune deletes objects the file does not declare, only in the kinds it declares
+	// and, for per-vhost kinds, in the vhosts it names.
+	Prune bool
+	// Recreate allows deleting and declaring again queues and exchanges whose
+	// unchangeable properties differ.
+	Recreate bool
+	// RunningUser is never pruned, nor are its permissions.
+	RunningUser string
+}
+
+// immutable are the settings a declared queue or exchange cannot change.
+var immutable = map[Kind]map[string]string{
+	Queues: {"type": "a queue's type cannot change", "durable": "durability cannot change",
+		"auto_delete": "auto-delete cannot change", "arguments": "a queue's arguments cannot change (use a policy for what may change)"},
+	Exchanges: {"type": "an exchange's type cannot change", "durable": "durability cannot change",
+		"auto_delete": "auto-delete cannot change", "internal": "internal cannot change",
+		"arguments": "an exchange's arguments cannot change"},
+}
+
+// MakePlan compares doc with live. References to objects neither declared nor on the
+// broker (a permission for an unknown user, a binding to a missing queue) make an
+// *InvalidError: they are found before anything is sent.
+func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
+	p := &Plan{Unchanged: map[Kind]int{}}
+	if err := checkReferences(doc, live); err != nil {
+		return nil, err
+	}
+	recreated := map[string]bool{} // vhost\0kind\0name of queues/exchanges recreated
+	for _, kind := range AllKinds {
+		if !doc.Declared[kind] && len(doc.Objects[kind]) == 0 {
+			continue
+		}
+		p.Kinds = append(p.Kinds, kind)
+		for _, w := range doc.Objects[kind] {
+			h := live.Objects[kind][w.key()]
+			ch := compare(w, h)
+			if ch == nil {
+				if kind == Bindings && (recreated[endKey(w.Vhost, "exchange", w.id("source"))] ||
+					recreated[endKey(w.Vhost, w.id("destination_type"), w.id("destination"))]) {
+					p.add(&Change{Action: Create, want: w, Reason: "declared again: one of its ends is recreated"})
+					continue
+				}
+				p.Unchanged[kind]++
+				continue
+			}
+			if ch.Action == Conflict && opts.Recreate && h != nil && !h.exclusive {
+				ch.Action = Recreate
+				ch.Reason = "deleted and declared again (--recreate-conflicting): " + ch.Reason
+				recreated[endKey(w.Vhost, kind.Singular(), w.Name())] = true
+			}
+			p.add(ch)
+		}
+	}
+	if opts.Prune {
+		p.prune(doc, live, opts)
+	}
+	return p, nil
+}
+
+func endKey(vhost, typ, name string) string { return vhost + "\x00" + typ + "\x00" + name }
+
+func (p *Plan) add(c *Change) {
+	o := c.want
+	if o == nil {
+		o = c.have
+	}
+	c.Kind, c.Vhost, c.Name, c.ID = o.Kind, o.Vhost, o.Name(), o.ID
+	if c.want != nil {
+		c.Line = c.want.Line
+	}
+	p.Changes = append(p.Changes, c)
+}
+
+// compare returns the change that turns h (nil: missing) into w, or nil.
+func compare(w, h *Object) *Change {
+	if h == nil {
+		c := &Change{Action: Create, want: w}
+		for _, f := range w.Fields {
+			c.Diffs = append(c.Diffs, Diff{Field: f.Name, New: f.Value, HasNew: true})
+		}
+		if w.Password != nil && (w.Password.Plain != "" || w.Password.Hash != "") {
+			c.Diffs = append(c.Diffs, Diff{Field: "password", Secret: true, HasNew: true})
+		}
+		return c
+	}
+	c := &Change{Action: Update, want: w, have: h}
+	var reasons []string
+	for _, f := range w.Fields {
+		old, ok := h.field(f.Name)
+		if ok && equal(old, f.Value) {
+			continue
+		}
+		c.Diffs = append(c.Diffs, Diff{Field: f.Name, Old: old, HasOld: ok, New: f.Value, HasNew: true})
+		if r, fixed := immutable[w.Kind][f.Name]; fixed {
+			reasons = append(reasons, r)
+		}
+	}
+	if w.Kind == Users && w.Password != nil && !passwordMatches(w, h) {
+		c.Diffs = append(c.Diffs, Diff{Field: "password", Secret: true, HasOld: true, HasNew: true})
+	}
+	if h.exclusive {
+		c.Action, c.Reason = Conflict, "an exclusive queue of a connection has this name"
+		return c
+	}
+	if len(c.Diffs) == 0 {
+		return nil
+	}
+	if len(reasons) > 0 {
+		c.Action = Conflict
+		c.Reason = strings.Join(reasons, "; ")
+	}
+	return c
+}
+
+// passwordMatches compares the file's password with the stored hash, hashing a plain
+// password with the stored salt; nothing is sent to the broker.
+func passwordMatches(w, h *Object) bool {
+	hash, alg := h.password[0], h.password[1]
+	if alg == "" {
+		alg = "rabbit_password_hashing_sha256"
+	}
+	pw := w.Password
+	if pw.HasHash {
+		return pw.Hash == hash && (hash == "" || pw.Algorithm == alg)
+	}
+	return PasswordMatches(alg, hash, pw.Plain)
+}
+
+// checkReferences finds declared objects that refer to vhosts, users, exchanges or
+// queues that are neither declared nor on the broker.
+func checkReferences(doc *Document, live *Live) error {
+	// index declared names once: files may hold thousands of objects
+	index := map[Kind]map[string]bool{}
+	for _, kind := range []Kind{Vhosts, Users, Exchanges, Queues} {
+		index[kind] = map[string]bool{}
+		for _, o := range doc.Objects[kind] {
+			index[kind][o.key()] = true
+		}
+	}
+	exists := func(kind Kind, vhost, name string) bool {
+		k := nameKey(vhost, name)
+		return index[kind][k] || live.has(kind, k)
+	}
+	var problems []Problem
+	missing := func(o *Object, format string, args ...any) {
+		problems = append(problems, Problem{Line: o.Line, Msg: o.Kind.Singular() + ": " + fmt.Sprintf(format, args...)})
+	}
+	for _, kind := range AllKinds {
+		if !kind.perVhost() {
+			continue
+		}
+		for _, o := range doc.Objects[kind] {
+			if !exists(Vhosts, "", o.Vhost) {
+				missing(o, "vhost %q is neither declared nor on the broker", o.Vhost)
+				continue
+			}
+			switch kind {
+			case Permissions, TopicPermissions:
+				if u := o.id("user"); !exists(Users, "", u) {
+					missing(o, "user %q is neither declared nor on the broker", u)
+				}
+			case Bindings:
+				if s := o.id("source"); !strings.HasPrefix(s, "amq.") && !exists(Exchanges, o.Vhost, s) {
+					missing(o, "source exchange %q is neither declared nor on the broker", s)
+				}
+				d, dt := o.id("destination"), o.id("destination_type")
+				dkind := Queues
+				if dt == "exchange" {
+					dkind = Exchanges
+				}
+				if !(dt == "exchange" && strings.HasPrefix(d, "amq.")) && !exists(dkind, o.Vhost, d) {
+					missing(o, "destination %s %q is neither declared nor on the broker", dt, d)
+				}
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return &InvalidError{File: doc.File, Problems: problems}
+	}
+	return nil
+}
+
+// prune adds the deletions of live objects the document does not declare, within
+// the kinds it declares and the vhosts it names.
+func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
+	want := map[Kind]map[string]bool{}
+	for kind, objs := range doc.Objects {
+		want[kind] = map[string]bool{}
+		for _, o := range objs {
+			want[kind][o.key()] = true
+		}
+	}
+	deletedVhosts, deletedUsers := map[string]bool{}, map[string]bool{}
+	gone := map[string]bool{} // queues and exchanges deleted, by endKey
+	for _, kind := range AllKinds {
+		if !doc.Declared[kind] {
+			continue
+		}
+		var dels []*Object
+		for key, h := range live.Objects[kind] {
+			if want[kind][key] {
+				continue
+			}
+			if kind.perVhost() && (!doc.Vhosts[h.Vhost] || deletedVhosts[h.Vhost]) {
+				continue // out of scope, or goes with its vhost
+			}
+			switch kind {
+			case Vhosts:
+				if doc.Vhosts[h.Name()] {
+					continue // named by declared objects: kept
+				}
+			case Users:
+				if h.Name() == opts.RunningUser {
+					p.Kept = append(p.Kept, fmt.Sprintf("user %q runs this command: not pruned", h.Name()))
+					continue
+				}
+			case Permissions, TopicPermissions:
+				if u := h.id("user"); u == opts.RunningUser || deletedUsers[u] {
+					continue
+				}
+			case Queues:
+				if h.exclusive {
+					continue // belongs to a connection
+				}
+			case Bindings:
+				if gone[endKey(h.Vhost, "exchange", h.id("source"))] ||
+					gone[endKey(h.Vhost, h.id("destination_type"), h.id("destination"))] {
+					continue // goes with its queue or exchange
+				}
+			}
+			dels = append(dels, h)
+		}
+		sort.Slice(dels, func(i, j int) bool { return dels[i].key() < dels[j].key() })
+		for _, h := range dels {
+			switch kind {
+			case Vhosts:
+				deletedVhosts[h.Name()] = true
+			case Users:
+				deletedUsers[h.Name()] = true
+			case Queues, Exchanges:
+				gone[endKey(h.Vhost, kind.Singular(), h.Name())] = true
+			}
+			p.add(&Change{Action: Delete, have: h})
+		}
+	}
+}
