@@ -3,12 +3,15 @@ package desired
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -113,11 +116,32 @@ func (p *parser) parse(data []byte) {
 		p.errf(1, "the file is empty")
 		return
 	}
+	if !utf8.Valid(data) {
+		bad := 0
+		for bad < len(data) {
+			r, size := utf8.DecodeRune(data[bad:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		p.errf(1+bytes.Count(data[:bad], []byte{'\n'}), "the file is not UTF-8 text")
+		return
+	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		// JSON is YAML, except that YAML forbids tabs where JSON allows them as
 		// whitespace. In valid JSON a tab can only be whitespace (inside strings it
 		// must be escaped), so spaces do as well and keep every line where it was.
 		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
+		// YAML's parser names the line where the enclosing collection starts; JSON's
+		// names the offending byte.
+		var v any
+		var se *json.SyntaxError
+		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
+			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte{'\n'})
+			p.errf(line, "invalid JSON: %s", se.Error())
+			return
+		}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -153,6 +177,7 @@ func (p *parser) parse(data []byte) {
 		if !ok {
 			continue
 		}
+		n = resolve(n)
 		p.doc.Declared[kind] = true
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			continue // "queues:" with nothing: the kind is declared, with no objects
@@ -162,7 +187,7 @@ func (p *parser) parse(data []byte) {
 			continue
 		}
 		for _, item := range n.Content {
-			p.parseEntry(kind, item)
+			p.parseEntry(kind, resolve(item))
 		}
 	}
 	p.attachVhostLimits()
@@ -228,7 +253,7 @@ func (p *parser) entry(kind Kind, n *yaml.Node, allowed []string) *entry {
 		return e
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := n.Content[i], resolve(n.Content[i+1])
 		if _, dup := e.values[k.Value]; dup {
 			p.errf(k.Line, "%s: key %q appears twice", kind.Singular(), k.Value)
 			e.bad = true
@@ -356,6 +381,7 @@ func (e *entry) tags(k string) ([]any, bool) {
 		list = strings.Split(n.Value, ",")
 	case n.Kind == yaml.SequenceNode:
 		for _, t := range n.Content {
+			t = resolve(t)
 			if t.Kind != yaml.ScalarNode {
 				e.errf(k, "%s must be a list of strings", k)
 				return nil, false
@@ -370,10 +396,31 @@ func (e *entry) tags(k string) ([]any, bool) {
 }
 
 // decodeNode decodes a YAML value into canonical form, refusing non-string keys.
+// Aliases are followed within a budget, so that a self-referencing or exponentially
+// nested alias cannot hang or exhaust the process.
 func decodeNode(n *yaml.Node) (any, error) {
+	budget := maxDecodedNodes
+	return decodeBounded(n, 0, &budget)
+}
+
+const (
+	maxDecodedNodes = 100000
+	maxDepth        = 64
+)
+
+var errTooDeep = errors.New("value nested too deeply or aliased too often")
+
+func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
+	*budget--
+	if *budget < 0 || depth > maxDepth {
+		return nil, errTooDeep
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		return decodeNode(n.Alias)
+		if n.Alias == nil {
+			return nil, fmt.Errorf("unknown alias")
+		}
+		return decodeBounded(n.Alias, depth+1, budget)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -384,7 +431,7 @@ func decodeNode(n *yaml.Node) (any, error) {
 			if _, dup := m[k.Value]; dup {
 				return nil, fmt.Errorf("key %q appears twice", k.Value)
 			}
-			v, err := decodeNode(n.Content[i+1])
+			v, err := decodeBounded(n.Content[i+1], depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -394,7 +441,7 @@ func decodeNode(n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := decodeNode(c)
+			v, err := decodeBounded(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -411,7 +458,28 @@ func decodeNode(n *yaml.Node) (any, error) {
 	return nil, fmt.Errorf("unsupported value")
 }
 
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
 func (p *parser) parseEntry(kind Kind, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		p.errf(n.Line, "each entry of %s must be a mapping", kind)
+		return
+	}
+	// Duplicates are found from the identity alone, valid entry or not.
+	if id := identity(kind, n); id != nil {
+		k := string(kind) + "\x00" + id.key()
+		if first, dup := p.seen[k]; dup {
+			p.dupError(id, first)
+			return
+		}
+		p.seen[k] = n.Line
+	}
 	var o *Object
 	switch kind {
 	case Vhosts:
@@ -435,24 +503,77 @@ func (p *parser) parseEntry(kind Kind, n *yaml.Node) {
 	case Bindings:
 		o = p.binding(n)
 	}
-	p.add(o)
-}
-
-// add records a valid object, refusing a second declaration of the same one.
-func (p *parser) add(o *Object) {
 	if o == nil {
 		return
 	}
-	k := string(o.Kind) + "\x00" + o.key()
-	if first, dup := p.seen[k]; dup {
-		where := ""
-		if o.Kind.perVhost() {
-			where = fmt.Sprintf(" in vhost %q", o.Vhost)
+	if o.Kind != kind {
+		// an operator policy given as a parameter: a duplicate of the section's?
+		k := string(o.Kind) + "\x00" + o.key()
+		if first, dup := p.seen[k]; dup {
+			p.dupError(o, first)
+			return
 		}
-		p.errf(o.Line, "%s %q%s is declared twice (first at line %d)", o.Kind.Singular(), o.Name(), where, first)
-		return
+		p.seen[k] = o.Line
 	}
-	p.seen[k] = o.Line
+	p.add(o)
+}
+
+// identityKeys are the fields that name an object of each kind.
+var identityKeys = map[Kind][]string{
+	Vhosts: {"name"}, Users: {"name"}, GlobalParameters: {"name"}, Permissions: {"user"},
+	TopicPermissions: {"user", "exchange"}, Policies: {"name"}, OperatorPolicies: {"name"},
+	Parameters: {"component", "name"}, Exchanges: {"name"}, Queues: {"name"},
+	Bindings: {"source", "destination_type", "destination", "routing_key", "arguments"},
+}
+
+// identity reads an entry's identity as written, or nil when it has none to compare.
+func identity(kind Kind, n *yaml.Node) *Object {
+	vals := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		vals[n.Content[i].Value] = resolve(n.Content[i+1])
+	}
+	o := &Object{Kind: kind, Line: n.Line}
+	if kind.perVhost() {
+		o.Vhost = "/"
+		if v, ok := vals["vhost"]; ok {
+			o.Vhost = v.Value
+		}
+	}
+	for _, k := range identityKeys[kind] {
+		v, ok := vals[k]
+		switch {
+		case k == "destination_type" && !ok:
+			o.ID = append(o.ID, Field{k, "queue"})
+		case k == "routing_key" && !ok:
+			o.ID = append(o.ID, Field{k, ""})
+		case k == "arguments":
+			args := map[string]any{}
+			if ok {
+				d, err := decodeNode(v)
+				if m, isMap := d.(map[string]any); err == nil && isMap {
+					args = m
+				}
+			}
+			o.ID = append(o.ID, Field{k, args})
+		case !ok || v.Kind != yaml.ScalarNode:
+			return nil
+		default:
+			o.ID = append(o.ID, Field{k, v.Value})
+		}
+	}
+	return o
+}
+
+func (p *parser) dupError(o *Object, first int) {
+	where := ""
+	if o.Kind.perVhost() {
+		where = fmt.Sprintf(" in vhost %q", o.Vhost)
+	}
+	p.errf(o.Line, "%s %q%s is declared twice (first at line %d)", o.Kind.Singular(), o.Name(), where, first)
+}
+
+// add records a valid object.
+func (p *parser) add(o *Object) {
 	p.doc.Objects[o.Kind] = append(p.doc.Objects[o.Kind], o)
 	if o.Kind == Vhosts {
 		p.doc.Vhosts[o.Name()] = true

@@ -1,0 +1,264 @@
+package desired
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// liveFrom builds a broker's state from a document, as Fetch would have read it:
+// every field present, users with the hashes given.
+func liveFrom(t *testing.T, text string) *Live {
+	t.Helper()
+	doc, err := Parse("live.yaml", []byte(text), LoadOptions{})
+	require.NoError(t, err)
+	l := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: map[Kind]bool{}}
+	for kind, objs := range doc.Objects {
+		l.Objects[kind] = map[string]*Object{}
+		for _, o := range objs {
+			o.Line = 0
+			switch kind {
+			case Users:
+				if o.Password != nil {
+					o.password = [2]string{o.Password.Hash, o.Password.Algorithm}
+				}
+				o.Password = nil
+				if _, ok := o.field("tags"); !ok {
+					o.Fields = append(o.Fields, Field{"tags", []any{}})
+				}
+			case Queues:
+				if _, ok := o.field("type"); !ok {
+					o.Fields = append(o.Fields, Field{"type", "classic"})
+				}
+			}
+			l.Objects[kind][o.key()] = o
+		}
+	}
+	return l
+}
+
+func plan(t *testing.T, want, have string, vars map[string]string, opts PlanOptions) *Plan {
+	t.Helper()
+	doc, err := parse(t, want, vars)
+	require.NoError(t, err)
+	p, err := MakePlan(doc, liveFrom(t, have), opts)
+	require.NoError(t, err)
+	return p
+}
+
+// rows renders a plan as "action kind vhost name: diffs (reason)" lines.
+func rows(p *Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		var ds []string
+		for _, d := range c.Diffs {
+			ds = append(ds, d.String())
+		}
+		s := string(c.Action) + " " + c.Kind.Singular() + " " + c.Vhost + " " + c.Name + ": " + strings.Join(ds, "; ")
+		if c.Reason != "" {
+			s += " (" + c.Reason + ")"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestPlanCreatesUpdatesAndCountsUnchanged(t *testing.T) {
+	p := plan(t, `
+vhosts:
+  - {name: shop, description: new, limits: {max-queues: 10}}
+  - {name: same}
+queues:
+  - {vhost: shop, name: q1}
+  - {vhost: shop, name: q2, arguments: {x-max-length: 5}}
+policies:
+  - {vhost: shop, name: p, pattern: "^a", definition: {message-ttl: 1000}}
+`, `
+vhosts:
+  - {name: shop, description: old, tags: [a], limits: {max-queues: 10}}
+  - {name: same}
+queues:
+  - {vhost: shop, name: q1}
+policies:
+  - {vhost: shop, name: p, pattern: "^a", definition: {message-ttl: 5000}}
+`, nil, PlanOptions{})
+	assert.Equal(t, []string{
+		"update vhost  shop: description: old → new",
+		"update policy shop p: definition: {\"message-ttl\":5000} → {\"message-ttl\":1000}",
+		"create queue shop q2: durable: true; auto_delete: false; arguments: {\"x-max-length\":5}",
+	}, rows(p))
+	assert.Equal(t, map[Kind]int{Vhosts: 1, Queues: 1}, p.Unchanged)
+	assert.Equal(t, []Kind{Vhosts, Policies, Queues}, p.Kinds)
+	assert.Equal(t, 1, p.Count(Create))
+	assert.Equal(t, 2, p.Count(Update))
+}
+
+func TestPlanComparesPasswordsWithTheStoredSalt(t *testing.T) {
+	stored, ok := HashPassword("rabbit_password_hashing_sha256", []byte{1, 2, 3, 4}, "right")
+	require.True(t, ok)
+	have := "users:\n  - {name: app, password_hash: " + stored + ", tags: [monitoring]}\n"
+	want := "users:\n  - {name: app, password_env: PW, tags: [monitoring]}\n"
+
+	p := plan(t, want, have, map[string]string{"PW": "right"}, PlanOptions{})
+	assert.Empty(t, p.Changes, "the same password is no change")
+
+	p = plan(t, want, have, map[string]string{"PW": "wrong"}, PlanOptions{})
+	assert.Equal(t, []string{"update user  app: password: (changes)"}, rows(p))
+	require.Len(t, p.Changes[0].Diffs, 1)
+	d := p.Changes[0].Diffs[0]
+	assert.True(t, d.Secret)
+	assert.Nil(t, d.Old)
+	assert.Nil(t, d.New)
+
+	// a hash in the file compares as a hash (and its algorithm)
+	p = plan(t, "users:\n  - {name: app, password_hash: "+stored+", tags: [monitoring]}\n", have, nil, PlanOptions{})
+	assert.Empty(t, p.Changes)
+	p = plan(t, "users:\n  - {name: app, password_hash: "+stored+", hashing_algorithm: rabbit_password_hashing_sha512, tags: [monitoring]}\n", have, nil, PlanOptions{})
+	assert.Equal(t, []string{"update user  app: password: (changes)"}, rows(p))
+
+	// no password in the file: the stored one is left alone
+	p = plan(t, "users:\n  - {name: app, tags: [monitoring, management]}\n", have, nil, PlanOptions{})
+	assert.Equal(t, []string{`update user  app: tags: ["monitoring"] → ["management","monitoring"]`}, rows(p))
+}
+
+func TestHashPasswordMatchesRabbitMQ(t *testing.T) {
+	// made by RabbitMQ 3.10.8 for the password "pw" (see testdata/definitions-3.10.8.json)
+	const stored = "lQ+Dm87kvetSRHo7vNxIsmaX2i7lFBlq3ZYTnruVnODH5+I1"
+	assert.True(t, PasswordMatches("rabbit_password_hashing_sha256", stored, "pw"))
+	assert.False(t, PasswordMatches("rabbit_password_hashing_sha256", stored, "pw2"))
+	assert.False(t, PasswordMatches("rabbit_password_hashing_sha512", stored, "pw"))
+	assert.False(t, PasswordMatches("rabbit_password_hashing_sha256", "", "pw"), "no password matches nothing")
+	assert.False(t, PasswordMatches("rabbit_password_hashing_sha256", "%%%", "pw"))
+	for _, alg := range hashingAlgorithms {
+		h, ok := HashPassword(alg, []byte{9, 9, 9, 9}, "x")
+		require.True(t, ok)
+		assert.True(t, PasswordMatches(alg, h, "x"), alg)
+	}
+	_, ok := HashPassword("rabbit_password_hashing_bcrypt", []byte{1, 2, 3, 4}, "x")
+	assert.False(t, ok)
+}
+
+func TestPlanConflictsAndRecreate(t *testing.T) {
+	want := `
+exchanges:
+  - {vhost: v, name: e, type: topic}
+queues:
+  - {vhost: v, name: q, type: quorum}
+  - {vhost: v, name: keep}
+bindings:
+  - {vhost: v, source: e, destination: q, routing_key: k}
+  - {vhost: v, source: e, destination: keep, routing_key: k}
+`
+	have := `
+vhosts: [{name: v}]
+exchanges:
+  - {vhost: v, name: e, type: direct}
+queues:
+  - {vhost: v, name: q}
+  - {vhost: v, name: keep}
+bindings:
+  - {vhost: v, source: e, destination: q, routing_key: k}
+  - {vhost: v, source: e, destination: keep, routing_key: k}
+`
+	p := plan(t, want, have, nil, PlanOptions{})
+	assert.Equal(t, []string{
+		"conflict exchange v e: type: direct → topic (an exchange's type cannot change)",
+		"conflict queue v q: type: classic → quorum (a queue's type cannot change)",
+	}, rows(p))
+
+	p = plan(t, want, have, nil, PlanOptions{Recreate: true})
+	assert.Equal(t, []string{
+		"recreate exchange v e: type: direct → topic (deleted and declared again (--recreate-conflicting): an exchange's type cannot change)",
+		"recreate queue v q: type: classic → quorum (deleted and declared again (--recreate-conflicting): a queue's type cannot change)",
+		"create binding v e -> queue q (k):  (declared again: one of its ends is recreated)",
+		"create binding v e -> queue keep (k):  (declared again: one of its ends is recreated)",
+	}, rows(p))
+}
+
+func TestPlanExclusiveQueueIsAConflictNeverRecreated(t *testing.T) {
+	l := liveFrom(t, "vhosts: [{name: /}]\nqueues:\n  - {name: q, durable: false}\n")
+	for _, o := range l.Objects[Queues] {
+		o.exclusive = true
+	}
+	doc, err := parse(t, "queues:\n  - {name: q, durable: false}\n", nil)
+	require.NoError(t, err)
+	p, err := MakePlan(doc, l, PlanOptions{Recreate: true, Prune: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"conflict queue / q:  (an exclusive queue of a connection has this name)"}, rows(p))
+
+	doc, err = parse(t, "queues: []\n", nil)
+	require.NoError(t, err)
+	p, err = MakePlan(doc, l, PlanOptions{Prune: true})
+	require.NoError(t, err)
+	assert.Empty(t, p.Changes, "exclusive queues belong to their connection: never pruned")
+}
+
+func TestPruneOnlyWithinDeclaredKindsAndVhosts(t *testing.T) {
+	have := `
+vhosts: [{name: /}, {name: a}, {name: b}, {name: gone}]
+users: [{name: admin}, {name: old}, {name: app}]
+permissions:
+  - {user: admin, vhost: a, configure: ".*", write: ".*", read: ".*"}
+  - {user: old, vhost: a, configure: ".*", write: ".*", read: ".*"}
+  - {user: app, vhost: a, configure: ".*", write: ".*", read: ".*"}
+  - {user: app, vhost: b, configure: ".*", write: ".*", read: ".*"}
+queues:
+  - {vhost: a, name: q1}
+  - {vhost: a, name: stale}
+  - {vhost: b, name: other}
+  - {vhost: gone, name: inside}
+exchanges:
+  - {vhost: a, name: ex, type: direct}
+bindings:
+  - {vhost: a, source: ex, destination: stale}
+  - {vhost: a, source: ex, destination: q1}
+`
+	want := `
+vhosts: [{name: /}, {name: a}, {name: b}]
+users: [{name: app}]
+permissions:
+  - {user: app, vhost: a, configure: ".*", write: ".*", read: ".*"}
+queues:
+  - {vhost: a, name: q1}
+bindings: []
+`
+	p := plan(t, want, have, nil, PlanOptions{Prune: true, RunningUser: "admin"})
+	assert.Equal(t, []string{
+		"delete vhost  gone: ",
+		"delete user  old: ",
+		// app's permissions in b: b is named by the file, and permissions are declared
+		"delete permission b app: ",
+		"delete queue a stale: ",
+		"delete queue b other: ",
+		"delete binding a ex -> queue q1: ",
+	}, rows(p), "the running user and its permissions are kept; old's permission goes with old; "+
+		"gone's queue goes with gone; the binding to stale goes with stale; exchanges are not declared")
+	assert.Equal(t, []string{`user "admin" runs this command: not pruned`}, p.Kept)
+
+	p = plan(t, want, have, nil, PlanOptions{RunningUser: "admin"})
+	assert.Empty(t, p.Changes, "nothing is deleted without prune")
+}
+
+func TestPlanRefusesDanglingReferences(t *testing.T) {
+	doc, err := parse(t, `
+permissions:
+  - {user: ghost, vhost: v, configure: "", write: "", read: ""}
+  - {user: app, vhost: nowhere, configure: "", write: "", read: ""}
+bindings:
+  - {vhost: v, source: amq.topic, destination: q}
+  - {vhost: v, source: nope, destination: amq.fanout, destination_type: exchange}
+  - {vhost: v, source: amq.direct, destination: declared}
+queues:
+  - {vhost: v, name: declared}
+`, nil)
+	require.NoError(t, err)
+	_, err = MakePlan(doc, liveFrom(t, "vhosts: [{name: v}]\nusers: [{name: app}]\n"), PlanOptions{})
+	assert.Equal(t, []string{
+		`f.yaml:3: permission: user "ghost" is neither declared nor on the broker`,
+		`f.yaml:4: permission: vhost "nowhere" is neither declared nor on the broker`,
+		`f.yaml:6: binding: destination queue "q" is neither declared nor on the broker`,
+		`f.yaml:7: binding: source exchange "nope" is neither declared nor on the broker`,
+	}, problems(t, err))
+}
