@@ -296,14 +296,14 @@ func TestApplyChangesEachKind(t *testing.T) {
 		got[ch.Action+" "+ch.Kind+" "+ch.Name] = fields
 	}
 	assert.Equal(t, map[string][]string{
-		"update vhost " + tp.vhost:            {"description", "limits"},
-		"update user " + tp.user:              {"tags", "limits", "password(secret)"},
-		"update global_parameter " + tp.gparam: {"value"},
-		"update permission " + tp.user:         {"configure"},
+		"update vhost " + tp.vhost:                          {"description", "limits"},
+		"update user " + tp.user:                            {"tags", "limits", "password(secret)"},
+		"update global_parameter " + tp.gparam:              {"value"},
+		"update permission " + tp.user:                      {"configure"},
 		"update topic_permission " + tp.user + " on events": {"write"},
-		"update policy ttl":                   {"definition"},
-		"update operator_policy cap":          {"priority"},
-		"create queue app.new":                {"durable", "auto_delete", "arguments"},
+		"update policy ttl":                                 {"definition"},
+		"update operator_policy cap":                        {"priority"},
+		"create queue app.new":                              {"durable", "auto_delete", "arguments"},
 	}, got)
 
 	r = applyRun(t, b.URL, env, "diff", "-f", changed)
