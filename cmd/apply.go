@@ -28,8 +28,14 @@ func (o *PlanOptions) addFlags(c *cobra.Command) {
 	c.Flags().StringVarP(&o.File, "file", "f", "", `desired-state file (YAML or JSON, or a definitions document); "-" reads standard input`)
 	c.Flags().BoolVar(&o.Prune, "prune", false, "also delete what the file does not declare, only in the kinds it declares and the vhosts it names (never the user running rmqctl)")
 	c.Flags().BoolVar(&o.Recreate, "recreate-conflicting", false, "delete and declare again queues and exchanges whose type, durability or arguments differ (their messages are lost)")
-	_ = c.MarkFlagRequired("file")
 	_ = c.MarkFlagFilename("file", "yaml", "yml", "json")
+}
+
+func (o *PlanOptions) check() error {
+	if o.File == "" {
+		return usageError("a desired-state file is required: -f FILE (\"-\" for standard input)")
+	}
+	return nil
 }
 
 // ApplyOptions are apply's options.
@@ -60,6 +66,9 @@ are pending, 65 invalid file, 66 unreadable file, 69 broker unreachable, 75 time
 		Example: "  rmqctl diff -f broker.yaml\n  rmqctl diff -f defs.json --prune --formatter json",
 		Args:    exactArgs(0),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
 			return runDiff(c.Context(), f, o)
 		},
 	}
@@ -87,6 +96,9 @@ file, 66 unreadable file, 69 broker unreachable, 70 changes refused by the broke
 		Example: "  rmqctl apply -f broker.yaml\n  APP_PASSWORD=s3cret rmqctl apply -f broker.yaml --prune --concurrency 16",
 		Args:    exactArgs(0),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
 			if o.Concurrency < 1 {
 				return badArgument("--concurrency must be at least 1")
 			}

@@ -22,6 +22,8 @@ type fakeAPI struct {
 	mu     sync.Mutex
 	routes map[string]fakeResp
 	reqs   []fakeReq
+	// onHook, when set, sees each request before it is answered (it may change routes).
+	onHook func(method, uri string)
 }
 
 type fakeResp struct {
@@ -39,6 +41,9 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		u, p, _ := r.BasicAuth()
+		if f.onHook != nil {
+			f.onHook(r.Method, r.RequestURI)
+		}
 		f.mu.Lock()
 		f.reqs = append(f.reqs, fakeReq{Method: r.Method, URI: r.RequestURI, Body: string(body), Auth: u + ":" + p})
 		resp, ok := f.routes[r.Method+" "+r.RequestURI]

@@ -176,6 +176,9 @@ func compare(w, h *Object) *Change {
 	if h == nil {
 		c := &Change{Action: Create, want: w}
 		for _, f := range w.Fields {
+			if m, ok := f.Value.(map[string]any); ok && len(m) == 0 && f.Name == "arguments" {
+				continue // no arguments: nothing worth showing
+			}
 			c.Diffs = append(c.Diffs, Diff{Field: f.Name, New: f.Value, HasNew: true})
 		}
 		if w.Password != nil && (w.Password.Plain != "" || w.Password.Hash != "") {

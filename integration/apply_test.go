@@ -303,7 +303,7 @@ func TestApplyChangesEachKind(t *testing.T) {
 		"update topic_permission " + tp.user + " on events": {"write"},
 		"update policy ttl":                                 {"definition"},
 		"update operator_policy cap":                        {"priority"},
-		"create queue app.new":                              {"durable", "auto_delete", "arguments"},
+		"create queue app.new":                              {"durable", "auto_delete"},
 	}, got)
 
 	r = applyRun(t, b.URL, env, "diff", "-f", changed)

@@ -58,6 +58,9 @@ func (s *IOStreams) SetStdinTTY(v bool) { s.inTTY = v }
 // SetStdoutTTY pretends stdout is (or is not) a terminal; for tests.
 func (s *IOStreams) SetStdoutTTY(v bool) { s.outTTY = v }
 
+// SetStderrTTY pretends stderr is (or is not) a terminal; for tests.
+func (s *IOStreams) SetStderrTTY(v bool) { s.errTTY = v }
+
 // ErrNoInput means standard input ended before a line was read.
 var ErrNoInput = errors.New("no input")
 
