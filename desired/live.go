@@ -14,8 +14,6 @@ type Live struct {
 	Objects map[Kind]map[string]*Object
 	// Fetched says which kinds were read.
 	Fetched map[Kind]bool
-	// Requests is how many requests reading took.
-	Requests int
 }
 
 func (l *Live) has(kind Kind, key string) bool {
@@ -66,7 +64,6 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 	var wg sync.WaitGroup
 	var firstErr error
 	run := func(f func() error) {
-		l.Requests++
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
