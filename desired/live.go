@@ -97,7 +97,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 			})
 			run(func() error {
 				return c.ListVhostLimits(ctx, "", func(it mgmtapi.Item) error {
-					m, _ := liveValue(it.Value("value")).(map[string]any)
+					m, _ := canonical(it.Value("value")).(map[string]any)
 					vh, _ := it.Value("vhost").(string)
 					mu.Lock()
 					vhostLimits[vh] = m
@@ -108,7 +108,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 		case Users:
 			run(func() error {
 				return c.ListUsers(ctx, func(u mgmtapi.UserInfo) error {
-					limits, _ := canonical(liveValue(u.Limits)).(map[string]any)
+					limits, _ := canonical(u.Limits).(map[string]any)
 					if limits == nil {
 						limits = map[string]any{}
 					}
@@ -139,8 +139,8 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 			run(func() error {
 				return c.ListPolicies(ctx, "", kind == OperatorPolicies, func(it mgmtapi.Item) error {
 					add(&Object{Kind: kind, Vhost: itemStr(it, "vhost"), ID: []Field{{"name", itemStr(it, "name")}}, Fields: []Field{
-						{"pattern", itemStr(it, "pattern")}, {"definition", liveValue(it.Value("definition"))},
-						{"priority", liveValue(it.Value("priority"))}, {"apply-to", itemStr(it, "apply-to")}}})
+						{"pattern", itemStr(it, "pattern")}, {"definition", canonical(it.Value("definition"))},
+						{"priority", canonical(it.Value("priority"))}, {"apply-to", itemStr(it, "apply-to")}}})
 					return nil
 				})
 			})
@@ -153,7 +153,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 					}
 					add(&Object{Kind: Parameters, Vhost: itemStr(it, "vhost"),
 						ID:     []Field{{"component", itemStr(it, "component")}, {"name", itemStr(it, "name")}},
-						Fields: []Field{{"value", liveValue(it.Value("value"))}}})
+						Fields: []Field{{"value", canonical(it.Value("value"))}}})
 					return nil
 				})
 			})
@@ -162,7 +162,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 				return c.ListGlobalParameters(ctx, func(it mgmtapi.Item) error {
 					if name := itemStr(it, "name"); name != "internal_cluster_id" {
 						add(&Object{Kind: GlobalParameters, ID: []Field{{"name", name}},
-							Fields: []Field{{"value", liveValue(it.Value("value"))}}})
+							Fields: []Field{{"value", canonical(it.Value("value"))}}})
 					}
 					return nil
 				})
@@ -229,7 +229,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error)
 		if limits == nil {
 			limits = map[string]any{}
 		}
-		v.Fields = append(v.Fields, Field{"limits", canonical(limits)})
+		v.Fields = append(v.Fields, Field{"limits", limits})
 		add(v)
 	}
 	return l, nil
@@ -240,37 +240,8 @@ func itemStr(it mgmtapi.Item, k string) string {
 	return s
 }
 
-// liveValue turns a value decoded from the API (ordered objects, json.Number) into
-// canonical form.
-func liveValue(v any) any {
-	switch x := v.(type) {
-	case *mgmtapi.Object:
-		if x == nil {
-			return map[string]any{}
-		}
-		m := make(map[string]any, x.Len())
-		for _, k := range x.Keys() {
-			m[k] = liveValue(x.Value(k))
-		}
-		return m
-	case []any:
-		s := make([]any, len(x))
-		for i, e := range x {
-			s[i] = liveValue(e)
-		}
-		return s
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = liveValue(e)
-		}
-		return m
-	}
-	return canonical(v)
-}
-
 func liveMap(v any) map[string]any {
-	m, _ := liveValue(v).(map[string]any)
+	m, _ := canonical(v).(map[string]any)
 	if m == nil {
 		m = map[string]any{}
 	}

@@ -773,7 +773,13 @@ func (p *parser) globalParameter(n *yaml.Node) *Object {
 func (p *parser) permission(n *yaml.Node) *Object {
 	e := p.entry(Permissions, n, []string{"user", "vhost", "configure", "write", "read"})
 	o := &Object{Kind: Permissions, Line: e.line, Vhost: e.vhostOf(), ID: []Field{{"user", e.str("user", true)}}}
-	for _, k := range []string{"configure", "write", "read"} {
+	return e.patterns(o, "configure", "write", "read")
+}
+
+// patterns sets the permission patterns named by keys, all required; nil if the
+// entry has problems.
+func (e *entry) patterns(o *Object, keys ...string) *Object {
+	for _, k := range keys {
 		if !e.has(k) {
 			e.errf(k, "%s is required (a regular expression; \"\" grants nothing)", k)
 		}
@@ -789,16 +795,7 @@ func (p *parser) topicPermission(n *yaml.Node) *Object {
 	e := p.entry(TopicPermissions, n, []string{"user", "vhost", "exchange", "write", "read"})
 	o := &Object{Kind: TopicPermissions, Line: e.line, Vhost: e.vhostOf(),
 		ID: []Field{{"user", e.str("user", true)}, {"exchange", e.str("exchange", true)}}}
-	for _, k := range []string{"write", "read"} {
-		if !e.has(k) {
-			e.errf(k, "%s is required (a regular expression; \"\" grants nothing)", k)
-		}
-		o.Fields = append(o.Fields, Field{k, e.str(k, false)})
-	}
-	if e.bad {
-		return nil
-	}
-	return o
+	return e.patterns(o, "write", "read")
 }
 
 var applyTo = []string{"all", "queues", "exchanges", "classic_queues", "quorum_queues", "streams"}

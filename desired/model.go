@@ -12,6 +12,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/rmqctl/rmqctl/mgmtapi"
 )
 
 // Kind is a kind of object the file can declare.
@@ -183,7 +185,7 @@ func (o *Object) key() string {
 	return b.String()
 }
 
-// canonical turns a decoded value (from YAML, or JSON with UseNumber) into the form
+// canonical turns a decoded value (from YAML, or the API's JSON) into the form
 // used for comparison: integers as int64, other numbers as float64, maps with string
 // keys, slices, strings, bools and nil.
 func canonical(v any) any {
@@ -215,6 +217,15 @@ func canonical(v any) any {
 		m := make(map[string]any, len(x))
 		for k, e := range x {
 			m[k] = canonical(e)
+		}
+		return m
+	case *mgmtapi.Object:
+		// as the API's answers are decoded: ordered objects
+		m := map[string]any{}
+		if x != nil {
+			for _, k := range x.Keys() {
+				m[k] = canonical(x.Value(k))
+			}
 		}
 		return m
 	case []any:

@@ -140,18 +140,11 @@ bindings:
 
 // publishTo publishes with confirms and reports the broker's refusal, if any.
 func publishTo(b *brokertest.Broker, user, password, vhost, exchange, key string) error {
-	conn, err := b.Dial(user, password, vhost)
+	conn, ch, err := confirmChannel(b, user, password, vhost)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		return err
-	}
-	if err := ch.Confirm(false); err != nil {
-		return err
-	}
 	// A refused publish closes the channel (403) instead of being confirmed.
 	closed := ch.NotifyClose(make(chan *amqp.Error, 1))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -61,20 +61,13 @@ func cleanupVhost(t *testing.T, b *brokertest.Broker, name string) {
 // publishAndConsume proves a user can use a vhost: it declares a queue, publishes a
 // message with confirms and gets it back.
 func publishAndConsume(b *brokertest.Broker, user, password, vhost, body string) error {
-	conn, err := b.Dial(user, password, vhost)
+	conn, ch, err := confirmChannel(b, user, password, vhost)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		return err
-	}
 	q, err := ch.QueueDeclare("", false, true, true, false, nil)
 	if err != nil {
-		return err
-	}
-	if err := ch.Confirm(false); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -99,6 +92,23 @@ func publishAndConsume(b *brokertest.Broker, user, password, vhost, body string)
 	case <-ctx.Done():
 		return errors.New("no message received")
 	}
+}
+
+// confirmChannel logs in as user and opens a channel in confirm mode.
+func confirmChannel(b *brokertest.Broker, user, password, vhost string) (*amqp.Connection, *amqp.Channel, error) {
+	conn, err := b.Dial(user, password, vhost)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := conn.Channel()
+	if err == nil {
+		err = ch.Confirm(false)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, ch, nil
 }
 
 // amqpCode is the AMQP reply code of err (403 access refused, 530 not allowed, …), or 0.
