@@ -453,6 +453,7 @@ func (f *Factory) printSummary(p *desired.Plan, res *desired.Result, spaced bool
 }
 
 // applyError decides apply's exit: failures first, then an interrupt, then conflicts.
+// Every message says how much was done and what is left.
 func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.Result) error {
 	failures := res.Failures()
 	started := 0
@@ -461,32 +462,30 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 			started++
 		}
 	}
+	cause := "the broker could not be reached"
+	if res.Interrupted {
+		cause = "interrupted"
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil {
+			cause = "timed out" // the command's own deadline, not the caller's
+		}
+	}
+	left := ""
+	if n := res.NotStarted(); n > 0 {
+		left = fmt.Sprintf("; %s, %d not started", cause, n)
+	}
 	if len(failures) > 0 {
 		first := f.classify(f.current, failures[0].Err)
 		code := exitSoftware
-		for _, o := range failures {
-			var te *mgmtapi.TransportError
-			if errors.As(o.Err, &te) {
-				code = exitUnavailable // the broker went away: rerun when it is back
-			}
+		if res.Unreachable {
+			code = exitUnavailable // the broker went away: rerun when it is back
 		}
 		return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
-			"%d of %d changes failed (first: %s %s: %s); apply again to retry them",
-			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, first.msg)}
+			"%d of %d changes failed (first: %s %s: %s)%s; apply again to retry them",
+			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, first.msg, left)}
 	}
 	if res.Interrupted {
-		cause := "interrupted"
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil {
-			cause = "timed out"
-		}
-		notStarted := 0
-		for _, o := range res.Outcomes {
-			if o.Status == desired.NotStarted {
-				notStarted++
-			}
-		}
 		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf(
-			"%s: %d changes done, %d not started; apply again to finish", cause, started, notStarted)}
+			"%s: %d changes done, %d not started; apply again to finish", cause, started, res.NotStarted())}
 	}
 	if n := p.Count(desired.Conflict); n > 0 {
 		return &cliError{code: exitConflict, layout: layoutLine, msg: fmt.Sprintf(

@@ -3,6 +3,7 @@ package desired
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"sync"
 	"time"
@@ -54,6 +55,20 @@ type Result struct {
 	Outcomes []*Outcome
 	// Interrupted is set when ctx ended before every change was started.
 	Interrupted bool
+	// Unreachable is set when a change could not reach the broker even after its
+	// retries: no further change was started.
+	Unreachable bool
+}
+
+// NotStarted counts the changes that were never sent.
+func (r *Result) NotStarted() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Status == NotStarted {
+			n++
+		}
+	}
+	return n
 }
 
 // Count returns how many outcomes have action a and status s.
@@ -112,18 +127,27 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 	for _, g := range groups {
 		total += len(g)
 	}
+	// run ends when ctx does, or when the broker cannot be reached even after
+	// retries: every further change would spend its retries failing too.
+	run, stop := context.WithCancel(ctx)
+	defer stop()
 	var mu sync.Mutex
 	done := 0
 	finish := func(o *Outcome) {
 		mu.Lock()
 		defer mu.Unlock()
+		var te *mgmtapi.TransportError
+		if errors.As(o.Err, &te) && !res.Unreachable {
+			res.Unreachable = true
+			stop()
+		}
 		done++
 		if opts.OnEvent != nil {
 			opts.OnEvent(Event{Outcome: o, Done: done, Total: total})
 		}
 	}
 	for _, g := range groups {
-		if ctx.Err() != nil {
+		if run.Err() != nil {
 			break
 		}
 		work := make(chan *Outcome)
@@ -148,7 +172,7 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 	feed:
 		for _, o := range g {
 			select {
-			case <-ctx.Done():
+			case <-run.Done():
 				break feed
 			case work <- o:
 			}
@@ -156,11 +180,7 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 		close(work)
 		wg.Wait()
 	}
-	for _, o := range res.Outcomes {
-		if o.Status == NotStarted {
-			res.Interrupted = true
-		}
-	}
+	res.Interrupted = ctx.Err() != nil && res.NotStarted() > 0
 	return res
 }
 

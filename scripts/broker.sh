@@ -7,6 +7,10 @@
 #   scripts/broker.sh prepare NAME   only choose ports and write the env file (no start)
 #   scripts/broker.sh boot NAME      start a prepared node and wait for it
 #   scripts/broker.sh stop  [NAME]   stop the node and delete its data
+#   scripts/broker.sh kill NAME      kill node NAME hard (kill -9, as a crash or power loss
+#                                    would), wait until it is gone and epmd has forgotten
+#                                    it; its data stays, so `boot NAME` starts it again
+#                                    with its vhosts, users and durable queues
 #   scripts/broker.sh env   [NAME]   print the env file (RMQCTL_TEST_* variables)
 #   scripts/broker.sh ctl NAME ARGS  run the real rabbitmqctl against node NAME
 #   scripts/broker.sh cluster NAME N start N nodes NAME-1..NAME-N sharing one Erlang
@@ -112,7 +116,7 @@ boot() {
   # (RMQCTL_BIN, set by `make test` and `make demo`, which build it first).
   if [ -n "${RMQCTL_BIN:-}" ] && [ -x "$RMQCTL_BIN" ]; then
     if ! RMQCTL_URL="http://127.0.0.1:$mgmt" RMQCTL_CONFIG="" "$RMQCTL_BIN" await_startup -t 180; then
-      tail -20 "$dir/log/"*.log >&2 || true
+      tail -n 20 "$dir/log/"*.log >&2 || true
       die "node $node did not start"
     fi
     echo "$dir/env"
@@ -123,7 +127,7 @@ boot() {
   local deadline=$((SECONDS + 180))
   until ctl -t 60 await_startup >/dev/null 2>&1; do
     if [ $SECONDS -ge $deadline ]; then
-      tail -20 "$dir/log/"*.log >&2 || true
+      tail -n 20 "$dir/log/"*.log >&2 || true
       die "node $node did not start"
     fi
     sleep 0.5
@@ -186,6 +190,38 @@ stop() {
   rm -rf "$dir"
 }
 
+# beam_alive PID: the process exists and is not a zombie (this machine's init may be
+# slow to reap the orphans of a killed node).
+beam_alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+kill_node() {
+  [ -f "$dir/ports" ] || die "node $name is not prepared"
+  local pid="" deadline=$((SECONDS + 60))
+  [ -f "$dir/pid" ] && pid=$(cat "$dir/pid")
+  if [ -n "$pid" ] && beam_alive "$pid"; then
+    # Only the node's own beam.smp: a stale pid file may name a reused pid.
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = beam.smp ] &&
+      tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "RABBITMQ_PID_FILE=$dir/pid"; then
+      kill -9 "$pid" 2>/dev/null || true
+      while beam_alive "$pid"; do
+        [ $SECONDS -ge $deadline ] && die "node $node (pid $pid) survived kill -9"
+        sleep 0.1
+      done
+    fi
+  fi
+  rm -f "$dir/pid"
+  # epmd drops the name when the node's connection to it closes, a moment after the
+  # process is gone; until then a new node of that name would refuse to start.
+  while epmd -names 2>/dev/null | grep -q "^name $name at port "; do
+    [ $SECONDS -ge $deadline ] && die "epmd still lists $name after kill"
+    sleep 0.1
+  done
+}
+
 case "$action" in
   start) start ;;
   prepare) prepare ;;
@@ -193,7 +229,8 @@ case "$action" in
   cluster) cluster "${3:-3}" ;;
   stop-cluster) stop_cluster "${3:-3}" ;;
   stop) stop ;;
+  kill) kill_node ;;
   env) cat "$dir/env" ;;
   ctl) shift 2; ctl "$@" ;;
-  *) die "usage: $0 start|stop|env|ctl [NAME] [ARGS...]" ;;
+  *) die "usage: $0 start|stop|kill|env|ctl [NAME] [ARGS...]" ;;
 esac
