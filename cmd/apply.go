@@ -424,11 +424,23 @@ func runApply(ctx context.Context, f *Factory, o *ApplyOptions) error {
 func (f *Factory) resultText(o *desired.Outcome) string {
 	switch o.Status {
 	case desired.Failed:
-		return "failed: " + f.classify(f.current, o.Err).msg
+		return "failed: " + oneLine(f.classify(f.current, o.Err).msg)
 	case desired.Skipped:
 		return "left as it is"
 	}
 	return string(o.Status)
+}
+
+// oneLine joins the lines of a broker's reason ("Validation failed\n\ncomponent x
+// not found") so that a row or an error stays on one line.
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, ": ")
 }
 
 // printSummary writes the per-kind counts as a table.
@@ -481,7 +493,7 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 		}
 		return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
 			"%d of %d changes failed (first: %s %s: %s)%s; apply again to retry them",
-			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, first.msg, left)}
+			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, oneLine(first.msg), left)}
 	}
 	if res.Interrupted {
 		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf(

@@ -29,15 +29,59 @@ func TestApplyFaults(t *testing.T) {
 		t.Setenv("RMQCTL_BIN", bin)
 	}
 	name := brokertest.Name("flt")
+	// federation gives runtime parameters a component to test them with
+	t.Setenv("RMQCTL_BROKER_PLUGINS", "rabbitmq_federation")
 	t.Cleanup(func() { brokerScript(t, "stop", name) })
 	env := readEnv(t, brokerScript(t, "start", name))
 	node := &brokertest.Broker{URL: env["RMQCTL_TEST_URL"], AMQPURL: env["RMQCTL_TEST_AMQP_URL"],
 		Node: env["RMQCTL_TEST_NODE"], Home: env["RMQCTL_TEST_HOME"], Rabbitmqctl: shared.Rabbitmqctl}
 	require.NotEmpty(t, node.URL)
 
+	t.Run("Parameters", func(t *testing.T) { testApplyParameters(t, node) })
 	t.Run("KillAndRestartDuringApply", func(t *testing.T) { testKillDuringApply(t, bin, name, node) })
 	t.Run("Interrupt", func(t *testing.T) { testInterruptedApply(t, bin, node) })
 	t.Run("BrokerStaysDown", func(t *testing.T) { testBrokerStaysDown(t, bin, name, node) })
+}
+
+// Runtime parameters (here a federation upstream) are created, updated and pruned; a
+// component the broker does not know is refused by the broker, reported with its
+// reason (exit 70), and does not stop the rest.
+func testApplyParameters(t *testing.T, node *brokertest.Broker) {
+	const vh = "params"
+	mustRmq(t, node, "add_vhost", vh)
+	mustRmq(t, node, "set_parameter", "-p", vh, "federation-upstream", "stale", `{"uri":"amqp://stale"}`)
+	file := func(uri, extra string) string {
+		return writeFile(t, `parameters:
+  - {vhost: `+vh+`, component: federation-upstream, name: origin, value: {uri: "`+uri+`", expires: 3600000}}
+`+extra)
+	}
+	r := rmqEnv(t, node, nil, "", "apply", "-f", file("amqp://a", ""))
+	require.Equal(t, 0, r.Code, "%s%s", r.Stdout, r.Stderr)
+	assert.Contains(t, r.Stdout, "create\tparameter\t"+vh+"\tfederation-upstream/origin\t")
+	param := func() any {
+		for _, row := range jsonRows(t, node, "list_parameters", "-p", vh) {
+			if row["name"] == "origin" {
+				return row["value"]
+			}
+		}
+		return nil
+	}
+	assert.Equal(t, map[string]any{"uri": "amqp://a", "expires": float64(3600000)}, param())
+	assert.Equal(t, 0, rmqEnv(t, node, nil, "", "diff", "-f", file("amqp://a", "")).Code)
+
+	r = rmqEnv(t, node, nil, "", "diff", "-f", file("amqp://b", ""), "--prune")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stdout, `update	parameter	`+vh+`	federation-upstream/origin	value: {"expires":3600000,"uri":"amqp://a"} → {"expires":3600000,"uri":"amqp://b"}`)
+	assert.Contains(t, r.Stdout, "delete\tparameter\t"+vh+"\tfederation-upstream/stale\t")
+	r = rmqEnv(t, node, nil, "", "apply", "-f", file("amqp://b", "  - {vhost: "+vh+", component: no-such-component, name: x, value: 1}\n"), "--prune")
+	assert.Equal(t, 70, r.Code, "%s%s", r.Stdout, r.Stderr)
+	assert.Regexp(t, `^Error: 1 of 3 changes failed \(first: parameter no-such-component/x: .+\); apply again to retry them\n$`, r.Stderr)
+	assert.Equal(t, map[string]any{"uri": "amqp://b", "expires": float64(3600000)}, param(), "the rest was applied")
+	var names []string
+	for _, row := range jsonRows(t, node, "list_parameters", "-p", vh) {
+		names = append(names, fmt.Sprint(row["name"]))
+	}
+	assert.Equal(t, []string{"origin"}, names, "stale pruned")
 }
 
 // A broker that goes away for good during an apply: once a change has spent its

@@ -21,7 +21,8 @@
 # Everything lives under $RMQCTL_BROKER_DIR (default /tmp/rmqctl-brokers/NAME): mnesia,
 # logs, config, and a private HOME holding the Erlang cookie (shared by a cluster's
 # nodes: $RMQCTL_BROKER_HOME), so nodes never touch the system's /var/lib/rabbitmq.
-# RMQCTL_BROKER_EXTRA_CONF holds extra rabbitmq.conf lines for `prepare`/`start`.
+# RMQCTL_BROKER_EXTRA_CONF holds extra rabbitmq.conf lines for `prepare`/`start`;
+# RMQCTL_BROKER_PLUGINS, comma-separated plugins to enable besides the management one.
 # The env file exports:
 #   RMQCTL_TEST_URL        http://127.0.0.1:<management port>
 #   RMQCTL_TEST_AMQP_URL   amqp://127.0.0.1:<amqp port>
@@ -73,7 +74,7 @@ prepare() {
   mkdir -p "$home" "$dir/mnesia" "$dir/log"
   local amqp dist mgmt
   amqp=$(free_port); dist=$(free_port); mgmt=$(free_port)
-  echo "[rabbitmq_management]." >"$dir/enabled_plugins"
+  echo "[rabbitmq_management${RMQCTL_BROKER_PLUGINS:+,$RMQCTL_BROKER_PLUGINS}]." >"$dir/enabled_plugins"
   cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$amqp
 management.tcp.port = $mgmt
