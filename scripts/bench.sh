@@ -199,7 +199,7 @@ rm -f "$defs"
 echo "import took $(( $(date +%s) - start )) s" >&2
 until [ "$(bin/rmqctl -s list_queues -p bench name | wc -l)" -ge "$n" ]; do sleep 1; done
 
-hyperfine -N --warmup 2 --runs 10 --export-json "$out/list_queues.json" \
+hyperfine -N --warmup 3 --runs 25 --export-json "$out/list_queues.json" \
   -n curl "curl -fsS -o /dev/null -u guest:guest $U/api/queues/bench?columns=name,messages&disable_stats=true&enable_queue_totals=true&sort=" \
   -n rmqctl "bin/rmqctl -q -p bench list_queues name messages" \
   -n rabbitmqctl "$ctl -q -p bench list_queues name messages"
