@@ -136,7 +136,7 @@ func (f *Factory) loadDocument(path string) (*desired.Document, error) {
 		}
 		return nil, &cliError{code: exitNoInput, layout: layoutLine, msg: fmt.Sprintf("cannot read %s: %v", name, err)}
 	}
-	doc, err := desired.Parse(name, data, desired.LoadOptions{LookupEnv: f.LookupEnv, ReadFile: os.ReadFile})
+	doc, err := desired.Parse(name, data, desired.LoadOptions{LookupEnv: f.LookupEnv, ReadFile: os.ReadFile, DefaultVhost: f.Vhost()})
 	if err != nil {
 		return nil, invalidFile(err)
 	}
@@ -163,7 +163,7 @@ func (f *Factory) makePlan(ctx context.Context, o *PlanOptions) (*desired.Plan, 
 	if err != nil {
 		return nil, nil, err
 	}
-	live, err := desired.Fetch(ctx, client, doc)
+	live, err := desired.Fetch(ctx, client, doc, o.Recreate)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -500,8 +500,14 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 			"%s: %d changes done, %d not started; apply again to finish", cause, started, res.NotStarted())}
 	}
 	if n := p.Count(desired.Conflict); n > 0 {
+		hint := ""
+		for _, ch := range p.Changes {
+			if ch.Action == desired.Conflict && (ch.Kind == desired.Queues || ch.Kind == desired.Exchanges) {
+				hint = "; --recreate-conflicting deletes and declares queues and exchanges again"
+			}
+		}
 		return &cliError{code: exitConflict, layout: layoutLine, msg: fmt.Sprintf(
-			"%d conflicting objects were left as they are; --recreate-conflicting deletes and declares them again", n)}
+			"%d conflicting objects were left as they are%s", n, hint)}
 	}
 	return nil
 }

@@ -108,16 +108,19 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = 2 * time.Minute
 	}
-	c = c.WithWriteRetries(opts.Retry)
 	res := &Result{}
-	var groups [6][]*Outcome
+	// groups: creations and updates by phase, deletions by phase backwards, and last
+	// the changes to the user rmqctl runs as (its password or rights may change).
+	var groups [7][]*Outcome
 	for _, ch := range plan.Changes {
 		o := &Outcome{Change: ch, Status: NotStarted}
 		res.Outcomes = append(res.Outcomes, o)
-		switch ch.Action {
-		case Conflict:
+		switch {
+		case ch.Action == Conflict:
 			o.Status = Skipped
-		case Delete:
+		case ch.last:
+			groups[6] = append(groups[6], o)
+		case ch.Action == Delete:
 			groups[5-ch.Kind.phase()] = append(groups[5-ch.Kind.phase()], o)
 		default:
 			groups[ch.Kind.phase()] = append(groups[ch.Kind.phase()], o)
@@ -131,6 +134,10 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 	// retries: every further change would spend its retries failing too.
 	run, stop := context.WithCancel(ctx)
 	defer stop()
+	// Once stopped, changes in flight finish their current try but start no other.
+	retry := opts.Retry
+	retry.Stop = run.Done()
+	c = c.WithWriteRetries(retry)
 	var mu sync.Mutex
 	done := 0
 	finish := func(o *Outcome) {
@@ -171,6 +178,9 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 		}
 	feed:
 		for _, o := range g {
+			if run.Err() != nil {
+				break // select would pick at random between a free worker and the stop
+			}
 			select {
 			case <-run.Done():
 				break feed

@@ -30,8 +30,9 @@ func nameKey(vhost, name string) string {
 }
 
 // needs returns the kinds to read for doc: what it declares, plus vhosts and users
-// (references), exchanges and queues (binding ends).
-func needs(doc *Document) map[Kind]bool {
+// (references), exchanges and queues (binding ends), and bindings when queues or
+// exchanges may be recreated (their bindings must be kept).
+func needs(doc *Document, recreate bool) map[Kind]bool {
 	n := map[Kind]bool{Vhosts: true, Users: true}
 	for k := range doc.Declared {
 		n[k] = true
@@ -44,12 +45,16 @@ func needs(doc *Document) map[Kind]bool {
 	if n[Bindings] {
 		n[Exchanges], n[Queues] = true, true
 	}
+	if recreate && (n[Queues] || n[Exchanges]) {
+		n[Bindings] = true
+	}
 	return n
 }
 
 // Fetch reads the broker's state for doc, one list request per kind, all at once.
-func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document) (*Live, error) {
-	l := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: needs(doc)}
+// recreate says whether conflicting queues and exchanges may be recreated.
+func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document, recreate bool) (*Live, error) {
+	l := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: needs(doc, recreate)}
 	var mu sync.Mutex
 	add := func(o *Object) {
 		mu.Lock()

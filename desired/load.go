@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -68,6 +70,9 @@ type LoadOptions struct {
 	LookupEnv func(string) (string, bool)
 	// ReadFile reads password_file (relative paths are taken from the file's directory).
 	ReadFile func(string) ([]byte, error)
+	// DefaultVhost is the vhost of entries that name none ("/" when empty), as -p is
+	// for rabbitmqctl: a per-vhost definitions document has no vhost keys.
+	DefaultVhost string
 }
 
 // Section keys of a definitions document that carry nothing to converge.
@@ -99,6 +104,15 @@ type parser struct {
 	seen map[string]int
 	// vhostLimits collects vhost-limits parameters, attached to vhosts at the end.
 	vhostLimits []*Object
+	// definitions is set for RabbitMQ's own documents (they carry rabbit_version).
+	definitions bool
+}
+
+func (p *parser) defaultVhost() string {
+	if p.opts.DefaultVhost != "" {
+		return p.opts.DefaultVhost
+	}
+	return "/"
 }
 
 func (p *parser) errf(line int, format string, args ...any) {
@@ -142,6 +156,7 @@ func (p *parser) parse(data []byte) {
 			p.errf(line, "invalid JSON: %s", se.Error())
 			return
 		}
+		data = yamlEscapes(data)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -164,6 +179,7 @@ func (p *parser) parse(data []byte) {
 		}
 		sections[k.Value] = v
 		if ignoredTopLevel[k.Value] {
+			p.definitions = true
 			continue
 		}
 		if !isKind(k.Value) {
@@ -191,6 +207,55 @@ func (p *parser) parse(data []byte) {
 		}
 	}
 	p.attachVhostLimits()
+}
+
+// yamlEscapes rewrites the string escapes of valid JSON that YAML's parser does not
+// take: "\/" (a plain slash) and UTF-16 surrogate pairs ("\ud83d\ude00", which YAML
+// writes "\U0001F600"). No line moves.
+func yamlEscapes(data []byte) []byte {
+	if !bytes.Contains(data, []byte(`\/`)) && !bytes.Contains(data, []byte(`\ud`)) && !bytes.Contains(data, []byte(`\uD`)) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case !inString:
+			inString = c == '"'
+		case c == '"':
+			inString = false
+		case c == '\\' && i+1 < len(data):
+			if data[i+1] == '/' {
+				out = append(out, '/')
+				i++
+				continue
+			}
+			if r1, ok := hex4(data, i); ok && utf16.IsSurrogate(r1) {
+				if r2, ok := hex4(data, i+6); ok {
+					if r := utf16.DecodeRune(r1, r2); r != utf8.RuneError {
+						out = append(out, fmt.Sprintf(`\U%08X`, r)...)
+						i += 11
+						continue
+					}
+				}
+			}
+			out = append(out, c, data[i+1]) // any other escape is YAML's too
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// hex4 reads a \uXXXX escape at data[i].
+func hex4(data []byte, i int) (rune, bool) {
+	if i+6 > len(data) || data[i] != '\\' || data[i+1] != 'u' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(data[i+2:i+6]), 16, 32)
+	return rune(v), err == nil
 }
 
 func (p *parser) yamlError(err error) {
@@ -252,8 +317,8 @@ func (p *parser) entry(kind Kind, n *yaml.Node, allowed []string) *entry {
 		e.bad = true
 		return e
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+	for _, kv := range pairs(n) {
+		k, v := kv[0], resolve(kv[1])
 		if _, dup := e.values[k.Value]; dup {
 			p.errf(k.Line, "%s: key %q appears twice", kind.Singular(), k.Value)
 			e.bad = true
@@ -408,6 +473,8 @@ const (
 	maxDepth        = 64
 )
 
+var integerLiteral = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
 var errTooDeep = errors.New("value nested too deeply or aliased too often")
 
 func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
@@ -423,15 +490,15 @@ func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
 		return decodeBounded(n.Alias, depth+1, budget)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
+		for _, kv := range pairs(n) {
+			k := kv[0]
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: keys must be strings", k.Line)
 			}
 			if _, dup := m[k.Value]; dup {
 				return nil, fmt.Errorf("key %q appears twice", k.Value)
 			}
-			v, err := decodeBounded(n.Content[i+1], depth+1, budget)
+			v, err := decodeBounded(kv[1], depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -449,6 +516,26 @@ func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
 		}
 		return s, nil
 	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!timestamp", "!!binary":
+			return n.Value, nil // a date stays the text it was written as
+		case "!!int":
+			var i int64
+			if err := n.Decode(&i); err != nil {
+				return nil, fmt.Errorf("integer %s is out of range", n.Value)
+			}
+			return i, nil
+		case "!!float":
+			if integerLiteral.MatchString(n.Value) {
+				// too big for an integer: YAML would make it a rounded float
+				return nil, fmt.Errorf("integer %s is out of range", n.Value)
+			}
+			var f float64
+			if err := n.Decode(&f); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+				return nil, fmt.Errorf("%s is not a finite number", n.Value)
+			}
+			return canonical(f), nil
+		}
 		var v any
 		if err := n.Decode(&v); err != nil {
 			return nil, err
@@ -456,6 +543,43 @@ func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
 		return canonical(v), nil
 	}
 	return nil, fmt.Errorf("unsupported value")
+}
+
+// pairs lists a mapping's key/value pairs, with YAML merge keys ("<<: *base") expanded:
+// the merged mapping's keys come first and keys written in the mapping win.
+func pairs(n *yaml.Node) [][2]*yaml.Node {
+	var merged, own [][2]*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			v = resolve(v)
+			var sources []*yaml.Node
+			if v.Kind == yaml.SequenceNode {
+				for _, c := range v.Content {
+					sources = append(sources, resolve(c))
+				}
+			} else {
+				sources = []*yaml.Node{v}
+			}
+			for _, src := range sources {
+				if src.Kind == yaml.MappingNode && src != n {
+					merged = append(merged, pairs(src)...)
+				}
+			}
+			continue
+		}
+		own = append(own, [2]*yaml.Node{k, v})
+		seen[k.Value] = true
+	}
+	out := make([][2]*yaml.Node, 0, len(merged)+len(own))
+	for _, kv := range merged {
+		if !seen[kv[0].Value] {
+			seen[kv[0].Value] = true
+			out = append(out, kv)
+		}
+	}
+	return append(out, own...)
 }
 
 // resolve follows an alias to the node it names.
@@ -472,7 +596,7 @@ func (p *parser) parseEntry(kind Kind, n *yaml.Node) {
 		return
 	}
 	// Duplicates are found from the identity alone, valid entry or not.
-	if id := identity(kind, n); id != nil {
+	if id := p.identity(kind, n); id != nil {
 		k := string(kind) + "\x00" + id.key()
 		if first, dup := p.seen[k]; dup {
 			p.dupError(id, first)
@@ -527,14 +651,14 @@ var identityKeys = map[Kind][]string{
 }
 
 // identity reads an entry's identity as written, or nil when it has none to compare.
-func identity(kind Kind, n *yaml.Node) *Object {
+func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 	vals := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		vals[n.Content[i].Value] = resolve(n.Content[i+1])
+	for _, kv := range pairs(n) {
+		vals[kv[0].Value] = resolve(kv[1])
 	}
 	o := &Object{Kind: kind, Line: n.Line}
 	if kind.perVhost() {
-		o.Vhost = "/"
+		o.Vhost = p.defaultVhost()
 		if v, ok := vals["vhost"]; ok {
 			o.Vhost = v.Value
 		}
@@ -582,10 +706,10 @@ func (p *parser) add(o *Object) {
 	}
 }
 
-// vhostOf reads an entry's vhost: "/" when not given, as rabbitmqctl's -p.
+// vhostOf reads an entry's vhost: the default vhost (-p, else "/") when not given.
 func (e *entry) vhostOf() string {
 	if !e.has("vhost") {
-		return "/"
+		return e.p.defaultVhost()
 	}
 	return e.str("vhost", true)
 }
@@ -638,7 +762,11 @@ func (p *parser) vhost(n *yaml.Node) *Object {
 }
 
 // limits reads a limits mapping: known names, integer values (-1 means no limit).
+// An empty list is no limits: 3.11+ exports write an empty Erlang proplist as [].
 func (e *entry) limits(known []string) map[string]any {
+	if n := e.values["limits"]; n != nil && n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		return map[string]any{}
+	}
 	m, _ := e.mapping("limits")
 	out := map[string]any{}
 	names := make([]string, 0, len(m))
@@ -892,7 +1020,10 @@ func (p *parser) operatorPolicyFromValue(e *entry, vhost, name string, v any) *O
 	return o
 }
 
-// attachVhostLimits merges vhost-limits parameters into the vhosts they limit.
+// attachVhostLimits merges vhost-limits parameters into the vhosts they limit. A
+// vhost the file does not list (a per-vhost definitions document) gets an entry of its
+// own that manages only its limits. 3.11+ exports carry the limits twice, in the
+// vhost and as a parameter: that is fine when they agree.
 func (p *parser) attachVhostLimits() {
 	for _, l := range p.vhostLimits {
 		var target *Object
@@ -902,11 +1033,13 @@ func (p *parser) attachVhostLimits() {
 			}
 		}
 		if target == nil {
-			p.errf(l.Line, "vhost-limits for vhost %q, which the vhosts section does not declare", l.Name())
+			p.add(l)
 			continue
 		}
-		if _, has := target.field("limits"); has {
-			p.errf(l.Line, "vhost %q has limits twice (first at line %d)", l.Name(), target.Line)
+		if have, has := target.field("limits"); has {
+			if want, _ := l.field("limits"); !equal(have, want) {
+				p.errf(l.Line, "vhost %q has other limits at line %d", l.Name(), target.Line)
+			}
 			continue
 		}
 		target.Fields = append(target.Fields, l.Fields...)
@@ -917,6 +1050,9 @@ func (p *parser) exchange(n *yaml.Node) *Object {
 	e := p.entry(Exchanges, n, []string{"vhost", "name", "type", "durable", "auto_delete", "internal", "arguments"})
 	name := e.str("name", true)
 	if strings.HasPrefix(name, "amq.") {
+		if p.definitions {
+			return nil // newer exports list the broker's own amq.rabbitmq.log
+		}
 		e.errf("name", "exchange names starting with \"amq.\" are reserved by the broker")
 	}
 	o := &Object{Kind: Exchanges, Line: e.line, Vhost: e.vhostOf(), ID: []Field{{"name", name}}}

@@ -252,7 +252,7 @@ func TestPasswordFile(t *testing.T) {
 	assert.Equal(t, []string{file + ":2: user: cannot read password_file /x: permission denied"}, problems(t, err))
 }
 
-func TestVhostLimitsFromParametersNeedTheirVhost(t *testing.T) {
+func TestVhostLimitsFromParametersMustAgree(t *testing.T) {
 	_, err := parse(t, `{"vhosts": [{"name": "a", "limits": {"max-queues": 1}}],
 "parameters": [
  {"vhost": "b", "component": "vhost-limits", "name": "limits", "value": {"max-queues": 1}},
@@ -260,8 +260,88 @@ func TestVhostLimitsFromParametersNeedTheirVhost(t *testing.T) {
  {"vhost": "a", "component": "policy", "name": "p", "value": {}}
 ]}`, nil)
 	assert.Equal(t, []string{
-		`f.yaml:3: vhost-limits for vhost "b", which the vhosts section does not declare`,
-		`f.yaml:4: vhost "a" has limits twice (first at line 1)`,
+		`f.yaml:4: vhost "a" has other limits at line 1`,
 		`f.yaml:5: parameter: policies go in the policies section`,
 	}, problems(t, err))
+}
+
+// A 3.12 export: vhost metadata, an empty limits list, limits both in the vhost and as
+// a parameter, a queue's type key, and the broker's own amq.* exchange.
+func TestParseNewerDefinitionsDocument(t *testing.T) {
+	doc, err := parse(t, `{"rabbit_version":"3.12.13","rabbitmq_version":"3.12.13",
+"vhosts":[{"limits":[],"metadata":{"description":"Default virtual host","tags":[]},"name":"a"},
+          {"limits":{"max-queues":10},"metadata":{"description":"lim","tags":["x"],"default_queue_type":"quorum"},"name":"b"}],
+"parameters":[{"value":{"max-queues":10},"vhost":"b","component":"vhost-limits","name":"limits"}],
+"queues":[{"name":"q","vhost":"a","type":"classic","durable":true,"auto_delete":false,"arguments":{}}],
+"exchanges":[{"name":"amq.rabbitmq.log","vhost":"/","type":"topic","durable":true,"auto_delete":false,"internal":true,"arguments":{}}]}`, nil)
+	require.NoError(t, err)
+	require.Len(t, doc.Objects[Vhosts], 2)
+	assert.Equal(t, map[string]any{"description": "Default virtual host", "tags": []any{}, "limits": map[string]any{}}, fields(doc.Objects[Vhosts][0]))
+	assert.Equal(t, map[string]any{"description": "lim", "tags": []any{"x"}, "default_queue_type": "quorum",
+		"limits": map[string]any{"max-queues": int64(10)}}, fields(doc.Objects[Vhosts][1]))
+	assert.Equal(t, "classic", fields(doc.Objects[Queues][0])["type"])
+	assert.Empty(t, doc.Objects[Exchanges], "the broker's own exchanges in an export are not declarations")
+
+	_, err = parse(t, "exchanges:\n  - {name: amq.rabbitmq.log, type: topic}\n", nil)
+	assert.Equal(t, []string{`f.yaml:2: exchange: exchange names starting with "amq." are reserved by the broker`}, problems(t, err),
+		"in a file of one's own, amq.* is a mistake")
+}
+
+// A per-vhost export (export_definitions -p V) names no vhost: entries belong to the
+// default vhost (-p), its limits parameter manages that vhost's limits.
+func TestParsePerVhostDocument(t *testing.T) {
+	doc, err := Parse("v.json", []byte(`{"rabbit_version":"3.10.8",
+"parameters":[{"value":{"max-queues":5},"component":"vhost-limits","name":"limits"}],
+"queues":[{"name":"q","durable":true,"auto_delete":false,"arguments":{}}],
+"policies":[{"name":"p","pattern":"^q","apply-to":"queues","definition":{"max-length":1},"priority":0}]}`),
+		LoadOptions{DefaultVhost: "shop"})
+	require.NoError(t, err)
+	assert.Equal(t, "shop", doc.Objects[Queues][0].Vhost)
+	assert.Equal(t, "shop", doc.Objects[Policies][0].Vhost)
+	require.Len(t, doc.Objects[Vhosts], 1)
+	assert.Equal(t, "shop", doc.Objects[Vhosts][0].Name())
+	assert.Equal(t, map[string]any{"limits": map[string]any{"max-queues": int64(5)}}, fields(doc.Objects[Vhosts][0]))
+	assert.False(t, doc.Declared[Vhosts], "no vhosts section: vhosts are never pruned")
+	assert.Equal(t, map[string]bool{"shop": true}, doc.Vhosts)
+}
+
+func TestParseYAMLMergeKeysAndAnchors(t *testing.T) {
+	doc, err := parse(t, `queues:
+  - &base {vhost: v, name: one, arguments: &args {x-max-length: 5}}
+  - {<<: *base, name: two, arguments: {<<: *args, x-overflow: reject-publish}}
+  - <<: [*base]
+    name: three
+`, nil)
+	require.NoError(t, err)
+	require.Len(t, doc.Objects[Queues], 3)
+	two := doc.Objects[Queues][1]
+	assert.Equal(t, "v", two.Vhost)
+	assert.Equal(t, map[string]any{"x-max-length": int64(5), "x-overflow": "reject-publish"}, fields(two)["arguments"])
+	assert.Equal(t, "three", doc.Objects[Queues][2].Name())
+	assert.Equal(t, map[string]any{"x-max-length": int64(5)}, fields(doc.Objects[Queues][2])["arguments"])
+}
+
+// Valid JSON whose escapes YAML lacks: "\/" and surrogate pairs (Python's default).
+func TestParseJSONEscapes(t *testing.T) {
+	doc, err := parse(t, `{"vhosts":[{"name":"a\/b","description":"http:\/\/x \ud83d\ude00 \u00e9 \"q\" \\"}]}`, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "a/b", doc.Objects[Vhosts][0].Name())
+	assert.Equal(t, "http://x 😀 é \"q\" \\", fields(doc.Objects[Vhosts][0])["description"])
+}
+
+func TestParseValuesThatCannotBeSentAsWritten(t *testing.T) {
+	_, err := parse(t, `queues:
+  - {name: a, arguments: {x-big: 18446744073709551617}}
+  - {name: b, arguments: {x-inf: .inf}}
+  - {name: c, arguments: {x-nan: .nan}}
+`, nil)
+	assert.Equal(t, []string{
+		"f.yaml:2: queue: arguments: integer 18446744073709551617 is out of range",
+		"f.yaml:3: queue: arguments: .inf is not a finite number",
+		"f.yaml:4: queue: arguments: .nan is not a finite number",
+	}, problems(t, err))
+	doc, err := parse(t, "global_parameters:\n  - {name: since, value: {date: 2024-01-02, n: 9007199254740993}}\n", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"date": "2024-01-02", "n": int64(9007199254740993)}, fields(doc.Objects[GlobalParameters][0])["value"],
+		"a date stays text; integers up to int64 stay exact")
 }

@@ -38,6 +38,8 @@ type Change struct {
 	Reason string
 
 	want, have *Object
+	// last: a change to the user rmqctl runs as, made after all others.
+	last bool
 }
 
 // Diff is one setting's change. Secret ones (passwords) carry no values.
@@ -125,7 +127,7 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 	if err := checkReferences(doc, live); err != nil {
 		return nil, err
 	}
-	recreated := map[string]bool{} // vhost\0kind\0name of queues/exchanges recreated
+	recreated := map[string]bool{} // endKey of queues and exchanges recreated
 	for _, kind := range AllKinds {
 		if !doc.Declared[kind] && len(doc.Objects[kind]) == 0 {
 			continue
@@ -143,18 +145,74 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 				p.Unchanged[kind]++
 				continue
 			}
-			if ch.Action == Conflict && opts.Recreate && h != nil && !h.exclusive {
+			if ch.Action == Conflict && opts.Recreate && (kind == Queues || kind == Exchanges) && !h.exclusive {
 				ch.Action = Recreate
 				ch.Reason = "deleted and declared again (--recreate-conflicting): " + ch.Reason
 				recreated[endKey(w.Vhost, kind.Singular(), w.Name())] = true
 			}
+			if kind == Vhosts && ch.Action == Update {
+				if c := splitQueueTypeChange(ch); c != nil {
+					p.add(c)
+				}
+				if len(ch.Diffs) == 0 {
+					continue
+				}
+			}
+			if opts.RunningUser != "" && ((kind == Users && w.Name() == opts.RunningUser) ||
+				((kind == Permissions || kind == TopicPermissions) && w.id("user") == opts.RunningUser)) {
+				ch.last = true
+				ch.Reason = "made last: rmqctl runs as this user"
+			}
 			p.add(ch)
 		}
+	}
+	if len(recreated) > 0 {
+		p.keepBindings(doc, live, opts, recreated)
 	}
 	if opts.Prune {
 		p.prune(doc, live, opts)
 	}
 	return p, nil
+}
+
+// splitQueueTypeChange takes a vhost's default queue type out of its update: RabbitMQ
+// 3.10 keeps the type of an existing vhost whatever a PUT says, so that part is a
+// conflict (reported, never "done"); the rest of the update goes ahead.
+func splitQueueTypeChange(ch *Change) *Change {
+	for i, d := range ch.Diffs {
+		if d.Field != "default_queue_type" {
+			continue
+		}
+		ch.Diffs = append(ch.Diffs[:i:i], ch.Diffs[i+1:]...)
+		return &Change{Action: Conflict, want: ch.want, have: ch.have, Diffs: []Diff{d},
+			Reason: "a vhost's default queue type cannot change once it exists"}
+	}
+	return nil
+}
+
+// keepBindings declares again the bindings on the broker that the file does not
+// declare but that go with a recreated queue or exchange: recreating must not lose
+// them. (With --prune, those in scope are deleted instead, as prune says.)
+func (p *Plan) keepBindings(doc *Document, live *Live, opts PlanOptions, recreated map[string]bool) {
+	declared := map[string]bool{}
+	for _, o := range doc.Objects[Bindings] {
+		declared[o.key()] = true
+	}
+	var keep []*Object
+	for key, h := range live.Objects[Bindings] {
+		if declared[key] || !(recreated[endKey(h.Vhost, "exchange", h.id("source"))] ||
+			recreated[endKey(h.Vhost, h.id("destination_type"), h.id("destination"))]) {
+			continue
+		}
+		if opts.Prune && doc.Declared[Bindings] && doc.Vhosts[h.Vhost] {
+			continue // pruned
+		}
+		keep = append(keep, h)
+	}
+	sort.Slice(keep, func(i, j int) bool { return keep[i].key() < keep[j].key() })
+	for _, h := range keep {
+		p.add(&Change{Action: Create, want: h, Reason: "not in the file, kept: declared again after its queue or exchange is recreated"})
+	}
 }
 
 func endKey(vhost, typ, name string) string { return vhost + "\x00" + typ + "\x00" + name }
@@ -294,6 +352,17 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 			want[kind][o.key()] = true
 		}
 	}
+	// what declared objects need is never pruned: binding ends, permission users
+	needed := map[string]bool{}
+	for _, o := range doc.Objects[Bindings] {
+		needed[endKey(o.Vhost, "exchange", o.id("source"))] = true
+		needed[endKey(o.Vhost, o.id("destination_type"), o.id("destination"))] = true
+	}
+	for _, kind := range []Kind{Permissions, TopicPermissions} {
+		for _, o := range doc.Objects[kind] {
+			needed[endKey("", "user", o.id("user"))] = true
+		}
+	}
 	deletedVhosts, deletedUsers := map[string]bool{}, map[string]bool{}
 	gone := map[string]bool{} // queues and exchanges deleted, by endKey
 	for _, kind := range AllKinds {
@@ -301,7 +370,13 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 			continue
 		}
 		var dels []*Object
-		for key, h := range live.Objects[kind] {
+		keys := make([]string, 0, len(live.Objects[kind]))
+		for key := range live.Objects[kind] {
+			keys = append(keys, key)
+		}
+		sort.Strings(keys) // a stable plan, and stable notes
+		for _, key := range keys {
+			h := live.Objects[kind][key]
 			if want[kind][key] {
 				continue
 			}
@@ -318,13 +393,22 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 					p.Kept = append(p.Kept, fmt.Sprintf("user %q runs this command: not pruned", h.Name()))
 					continue
 				}
+				if needed[endKey("", "user", h.Name())] {
+					p.Kept = append(p.Kept, fmt.Sprintf("user %q has declared permissions: not pruned", h.Name()))
+					continue
+				}
 			case Permissions, TopicPermissions:
 				if u := h.id("user"); u == opts.RunningUser || deletedUsers[u] {
 					continue
 				}
-			case Queues:
-				if h.exclusive {
-					continue // belongs to a connection
+			case Queues, Exchanges:
+				if h.exclusive || strings.HasPrefix(h.Name(), "amq.gen-") {
+					continue // belongs to a connection, or named by the server
+				}
+				if needed[endKey(h.Vhost, kind.Singular(), h.Name())] {
+					p.Kept = append(p.Kept, fmt.Sprintf("%s %q in vhost %q is an end of a declared binding: not pruned",
+						kind.Singular(), h.Name(), h.Vhost))
+					continue
 				}
 			case Bindings:
 				if gone[endKey(h.Vhost, "exchange", h.id("source"))] ||
@@ -334,7 +418,6 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 			}
 			dels = append(dels, h)
 		}
-		sort.Slice(dels, func(i, j int) bool { return dels[i].key() < dels[j].key() })
 		for _, h := range dels {
 			switch kind {
 			case Vhosts:

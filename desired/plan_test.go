@@ -262,3 +262,91 @@ queues:
 		`f.yaml:7: binding: source exchange "nope" is neither declared nor on the broker`,
 	}, problems(t, err))
 }
+
+// 3.10 keeps an existing vhost's default queue type whatever a PUT says: that part is
+// a conflict, never reported done; the rest of the vhost's update goes ahead. A vhost is
+// never recreated.
+func TestPlanVhostQueueTypeIsAConflict(t *testing.T) {
+	p := plan(t, "vhosts:\n  - {name: v, description: new, default_queue_type: quorum}\n",
+		"vhosts:\n  - {name: v, description: old}\n", nil, PlanOptions{Recreate: true})
+	assert.Equal(t, []string{
+		"conflict vhost  v: default_queue_type: quorum (a vhost's default queue type cannot change once it exists)",
+		"update vhost  v: description: old → new",
+	}, rows(p))
+	p = plan(t, "vhosts:\n  - {name: v, default_queue_type: quorum}\n", "vhosts: []\n", nil, PlanOptions{})
+	assert.Equal(t, []string{"create vhost  v: default_queue_type: quorum"}, rows(p), "a new vhost takes it")
+}
+
+// Changes to the user rmqctl runs as (password, tags, permissions) come last, after
+// everything they might otherwise break.
+func TestPlanRunningUserChangesLast(t *testing.T) {
+	p := plan(t, `users:
+  - {name: admin, password_env: PW}
+permissions:
+  - {user: admin, configure: "", write: ".*", read: ".*"}
+queues:
+  - {name: q}
+`, "vhosts: [{name: /}]\nusers: [{name: admin}]\n", map[string]string{"PW": "new"}, PlanOptions{RunningUser: "admin"})
+	var last []string
+	for _, c := range p.Changes {
+		if c.last {
+			last = append(last, string(c.Kind)+" "+c.Reason)
+		}
+	}
+	assert.Equal(t, []string{"users made last: rmqctl runs as this user", "permissions made last: rmqctl runs as this user"}, last)
+}
+
+// Prune never deletes what declared objects need: the ends of declared bindings and
+// the users of declared permissions; nor queues named by the server.
+func TestPruneKeepsWhatDeclaredObjectsNeed(t *testing.T) {
+	have := `
+vhosts: [{name: v}]
+users: [{name: admin}, {name: app}]
+exchanges: [{vhost: v, name: ex, type: fanout}]
+queues: [{vhost: v, name: q}]
+bindings: [{vhost: v, source: ex, destination: q}]
+`
+	want := `
+users: []
+exchanges: []
+queues: []
+permissions:
+  - {user: app, vhost: v, configure: "", write: "", read: ""}
+bindings:
+  - {vhost: v, source: ex, destination: q}
+`
+	live := liveFrom(t, have)
+	gen := &Object{Kind: Queues, Vhost: "v", ID: []Field{{"name", "amq.gen-x1"}}}
+	live.Objects[Queues][gen.key()] = gen
+	doc, err := parse(t, want, nil)
+	require.NoError(t, err)
+	p, err := MakePlan(doc, live, PlanOptions{Prune: true, RunningUser: "admin"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`create permission v app: configure: ""; write: ""; read: ""`}, rows(p))
+	assert.Equal(t, []string{
+		`user "admin" runs this command: not pruned`,
+		`user "app" has declared permissions: not pruned`,
+		`exchange "ex" in vhost "v" is an end of a declared binding: not pruned`,
+		`queue "q" in vhost "v" is an end of a declared binding: not pruned`,
+	}, p.Kept)
+}
+
+// Recreating a queue keeps the bindings the broker has that the file does not
+// declare: they are declared again after it (unless --prune deletes them anyway).
+func TestRecreateKeepsUndeclaredBindings(t *testing.T) {
+	have := `
+vhosts: [{name: v}]
+exchanges: [{vhost: v, name: ex, type: topic}, {vhost: v, name: up, type: fanout}]
+queues: [{vhost: v, name: q}]
+bindings:
+  - {vhost: v, source: ex, destination: q, routing_key: "a.#"}
+  - {vhost: v, source: up, destination: ex, destination_type: exchange}
+`
+	want := "exchanges:\n  - {vhost: v, name: ex, type: direct}\n"
+	p := plan(t, want, have, nil, PlanOptions{Recreate: true})
+	assert.Equal(t, []string{
+		"recreate exchange v ex: type: topic → direct (deleted and declared again (--recreate-conflicting): an exchange's type cannot change)",
+		"create binding v ex -> queue q (a.#):  (not in the file, kept: declared again after its queue or exchange is recreated)",
+		"create binding v up -> exchange ex:  (not in the file, kept: declared again after its queue or exchange is recreated)",
+	}, rows(p))
+}

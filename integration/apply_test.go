@@ -382,7 +382,7 @@ bindings:
 `, "VH", vh))
 	r := rmq(t, b, "", "apply", "-f", file)
 	assert.Equal(t, 3, r.Code, "%s", r.Stderr)
-	assert.Equal(t, "Error: 1 conflicting objects were left as they are; --recreate-conflicting deletes and declares them again\n", r.Stderr)
+	assert.Equal(t, "Error: 1 conflicting objects were left as they are; --recreate-conflicting deletes and declares queues and exchanges again\n", r.Stderr)
 	assert.Contains(t, r.Stdout, "conflict\tqueue\t"+vh+"\tjobs\ttype: classic → quorum; (a queue's type cannot change)\tleft as it is\n")
 	q := getJSON(t, b, "/queues/"+url.PathEscape(vh)+"/jobs").(map[string]any)
 	assert.Equal(t, "classic", q["type"], "a conflict is never fixed by deleting")
@@ -466,4 +466,62 @@ func TestApplyDefinitionsDocument(t *testing.T) {
 	assert.Equal(t, map[string]any{"max-length": float64(100)}, op["definition"])
 	require.NoError(t, publishTo(b, "guest", "guest", vh, "in", "o.1"), "the binding is back")
 	assert.Equal(t, 0, rmq(t, b, "", "diff", "-f", defs).Code)
+}
+
+// The user rmqctl runs as may be in the file (a definitions export always has it):
+// changing its password and rights comes after everything else, so the rest is not
+// refused halfway.
+func TestApplyChangesTheRunningUserLast(t *testing.T) {
+	b := brokertest.Require(t)
+	admin, vh := brokertest.Name("apa"), brokertest.Name("apr")
+	cleanupUser(t, b, admin)
+	cleanupVhost(t, b, vh)
+	mustRmq(t, b, "add_user", admin, "Old-Admin-1")
+	mustRmq(t, b, "set_user_tags", admin, "administrator")
+	file := writeFile(t, strings.NewReplacer("{admin}", admin, "{vh}", vh).Replace(`
+users:
+  - {name: "{admin}", password_env: NEW_ADMIN_PW, tags: [administrator]}
+vhosts:
+  - {name: "{vh}"}
+permissions:
+  - {user: "{admin}", vhost: "{vh}", configure: ".*", write: ".*", read: ".*"}
+queues:
+  - {vhost: "{vh}", name: q1}
+  - {vhost: "{vh}", name: q2}
+`))
+	env := map[string]string{"RMQCTL_USERNAME": admin, "RMQCTL_PASSWORD": "Old-Admin-1", "NEW_ADMIN_PW": "New-Admin-2"}
+	r := rmqEnv(t, b, env, "", "apply", "-f", file)
+	require.Equal(t, 0, r.Code, "%s%s", r.Stdout, r.Stderr)
+	assert.Contains(t, r.Stdout, "update\tuser\t\t"+admin+"\tpassword: (changes); (made last: rmqctl runs as this user)\tdone\n")
+	assert.Equal(t, "q1\nq2\n", mustRmq(t, b, "-s", "list_queues", "-p", vh, "name"))
+	require.NoError(t, publishAndConsume(b, admin, "New-Admin-2", vh, "rotated"))
+
+	env["RMQCTL_PASSWORD"] = "New-Admin-2"
+	r = rmqEnv(t, b, env, "", "diff", "-f", file)
+	assert.Equal(t, 0, r.Code, "%s%s", r.Stdout, r.Stderr)
+}
+
+// A per-vhost export (export_definitions -p V) names no vhost; applied with -p V it
+// restores V's contents.
+func TestApplyPerVhostDefinitions(t *testing.T) {
+	b := brokertest.Require(t)
+	vh := brokertest.Name("app")
+	cleanupVhost(t, b, vh)
+	mustRmq(t, b, "add_vhost", vh)
+	mustRmq(t, b, "declare_queue", "-p", vh, "orders")
+	mustRmq(t, b, "set_policy", "-p", vh, "lim", "^o", `{"max-length":10}`)
+	mustRmq(t, b, "set_vhost_limits", "-p", vh, `{"max-queues":20}`)
+	defs := filepath.Join(t.TempDir(), "v.json")
+	mustRmq(t, b, "export_definitions", defs, "-p", vh)
+	assert.Equal(t, 0, rmq(t, b, "", "diff", "-f", defs, "-p", vh).Code)
+
+	mustRmq(t, b, "delete_queue", "-p", vh, "orders")
+	mustRmq(t, b, "clear_policy", "-p", vh, "lim")
+	mustRmq(t, b, "clear_vhost_limits", "-p", vh)
+	r := rmq(t, b, "", "apply", "-f", defs, "-p", vh)
+	require.Equal(t, 0, r.Code, "%s%s", r.Stdout, r.Stderr)
+	assert.Equal(t, "orders\n", mustRmq(t, b, "-s", "list_queues", "-p", vh, "name"))
+	assert.Contains(t, mustRmq(t, b, "-s", "list_policies", "-p", vh), "lim")
+	assert.Contains(t, mustRmq(t, b, "-s", "list_vhost_limits", "-p", vh), `"max-queues":20`)
+	assert.Equal(t, 0, rmq(t, b, "", "diff", "-f", defs, "-p", vh).Code)
 }

@@ -63,6 +63,9 @@ type RetryPolicy struct {
 	Attempts int
 	Initial  time.Duration
 	Max      time.Duration
+	// Stop, when closed, ends the waiting between tries: the last failure is returned.
+	// (A caller may want requests in flight to finish without starting new tries.)
+	Stop <-chan struct{}
 }
 
 // WithWriteRetries returns a client sharing this one's connections that also retries
@@ -246,11 +249,13 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 func (c *Client) send(ctx context.Context, req request, read func(io.Reader) error) error {
 	// reads: readRetries more tries, waiting retryBackoff, then 3×, 9× as long
 	retries, wait, factor, maxWait, write := 0, retryBackoff, time.Duration(3), time.Duration(0), false
+	var stop <-chan struct{}
 	switch {
 	case req.method == http.MethodGet:
 		retries = readRetries
 	case c.writes != nil && req.replayable():
 		retries, wait, factor, maxWait, write = c.writes.Attempts-1, c.writes.Initial, 2, c.writes.Max, true
+		stop = c.writes.Stop
 	}
 	for attempt := 0; ; attempt++ {
 		// A retry starts the answer over: only when nothing of it was handed on yet
@@ -268,6 +273,8 @@ func (c *Client) send(ctx context.Context, req request, read func(io.Reader) err
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
+			return err
+		case <-stop:
 			return err
 		}
 		if wait *= factor; maxWait > 0 && wait > maxWait {
