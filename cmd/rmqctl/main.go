@@ -12,7 +12,14 @@ import (
 )
 
 func main() {
+	// The first Ctrl-C (or SIGTERM) asks the command to stop cleanly (apply lets the
+	// changes in flight finish); after it the default action is back, so a second one
+	// ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := cmd.Main(ctx, os.Args[1:], output.System(), os.LookupEnv)
 	stop()
 	os.Exit(code)
