@@ -25,6 +25,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"bindings": [{"source": "e", "destination": "q", "arguments": {"x-match": "all"}}]}`))
 	f.Add([]byte("parameters:\n  - {component: vhost-limits, name: limits, value: {max-queues: 1}}\nvhosts: [{name: /}]\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("queues:\n  - &b {name: a, arguments: &g {x-max-length: 5}}\n  - {<<: *b, name: c, arguments: {<<: *g, x: 1}}\n"))
+	f.Add([]byte("queues:\n  - &x {name: a, arguments: {<<: &y {<<: *x}}}\n"))
+	f.Add([]byte(`{"vhosts":[{"name":"a\/b","description":"\ud83d\ude00"}]}`))
+	f.Add([]byte(`{"rabbit_version":"3.12.0","vhosts":[{"name":"v","limits":[]}],"exchanges":[{"name":"amq.rabbitmq.log","type":"topic"}]}`))
 	vars := map[string]string{"PW": "secret"}
 	live := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: map[Kind]bool{}}
 	live.Objects[Vhosts] = map[string]*Object{nameKey("", "/"): {Kind: Vhosts, ID: []Field{{"name", "/"}}}}

@@ -548,6 +548,11 @@ func decodeBounded(n *yaml.Node, depth int, budget *int) (any, error) {
 // pairs lists a mapping's key/value pairs, with YAML merge keys ("<<: *base") expanded:
 // the merged mapping's keys come first and keys written in the mapping win.
 func pairs(n *yaml.Node) [][2]*yaml.Node {
+	return mergedPairs(n, 0)
+}
+
+// mergedPairs is pairs, merging at most maxDepth levels deep (merges can form cycles).
+func mergedPairs(n *yaml.Node, depth int) [][2]*yaml.Node {
 	var merged, own [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -563,8 +568,8 @@ func pairs(n *yaml.Node) [][2]*yaml.Node {
 				sources = []*yaml.Node{v}
 			}
 			for _, src := range sources {
-				if src.Kind == yaml.MappingNode && src != n {
-					merged = append(merged, pairs(src)...)
+				if src.Kind == yaml.MappingNode && src != n && depth < maxDepth {
+					merged = append(merged, mergedPairs(src, depth+1)...)
 				}
 			}
 			continue
