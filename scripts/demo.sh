@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The rmqctl demo (`make demo`, after `make build`): start a throwaway broker, create
 # user junesu with full permissions on vhost / using rmqctl, then run the RabbitMQ
-# primer as junesu over AMQP (examples/primer). Stops the broker on exit, success or
-# not; exits non-zero if any step fails.
+# primer as junesu over AMQP (examples/primer); then provision examples/shop.yaml
+# declaratively (diff, apply, apply again: nothing to do). Stops the broker on exit,
+# success or not; exits non-zero if any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,18 @@ show() {
     if [[ $a =~ ^[A-Za-z0-9_./:%@=+,-]+$ ]]; then out+=" $a"; else out+=" \"$a\""; fi
   done
   echo "$out"
+}
+
+# expect CODE CMD... shows a command and runs it; another exit status ends the demo.
+expect() {
+  local want=$1 rc=0
+  shift
+  show "$@"
+  "$@" || rc=$?
+  if [ "$rc" != "$want" ]; then
+    echo "demo: FAILED: exit status $rc (expected $want) from: $*" >&2
+    exit 1
+  fi
 }
 
 # run shows a command, then runs it; a failing command ends the demo.
@@ -78,5 +91,15 @@ echo "demo: the RabbitMQ primer as junesu over AMQP"
 primer_url="amqp://junesu:123456@$amqp_hostport/%2F"
 run bin/primer -url "$primer_url" -queue xiaosusu -mode produce -message "hello world"
 run bin/primer -url "$primer_url" -queue xiaosusu -mode consume
+
+echo
+echo "demo: declarative provisioning of examples/shop.yaml (passwords from the environment)"
+export SHOP_APP_PASSWORD="demo-app-$RANDOM$RANDOM" SHOP_MONITOR_PASSWORD="demo-mon-$RANDOM$RANDOM"
+expect 2 bin/rmqctl diff -f examples/shop.yaml
+run bin/rmqctl apply -f examples/shop.yaml
+echo "demo: a second apply finds nothing to do"
+run bin/rmqctl apply -f examples/shop.yaml -q
+expect 0 bin/rmqctl diff -f examples/shop.yaml
+run bin/rmqctl authenticate_user shop-app <<<"$SHOP_APP_PASSWORD"  # the password from stdin, not the command line
 
 echo "demo: done"
