@@ -345,3 +345,28 @@ func TestParseValuesThatCannotBeSentAsWritten(t *testing.T) {
 	assert.Equal(t, map[string]any{"date": "2024-01-02", "n": int64(9007199254740993)}, fields(doc.Objects[GlobalParameters][0])["value"],
 		"a date stays text; integers up to int64 stay exact")
 }
+
+// The examples people copy must stay valid: examples/shop.yaml (make demo) and the
+// file shown in README.
+func TestExamplesParse(t *testing.T) {
+	vars := map[string]string{"SHOP_APP_PASSWORD": "a", "SHOP_MONITOR_PASSWORD": "b"}
+	data, err := os.ReadFile(filepath.Join("..", "examples", "shop.yaml"))
+	require.NoError(t, err)
+	doc, err := Parse("shop.yaml", data, LoadOptions{LookupEnv: env(vars)})
+	require.NoError(t, err)
+	assert.Equal(t, 14, doc.Count())
+
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "## Declarative provisioning")
+	require.True(t, ok)
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	require.True(t, ok)
+	block, _, _ = strings.Cut(block, "```")
+	doc, err = Parse("README.md", []byte(block), LoadOptions{LookupEnv: env(vars),
+		ReadFile: func(string) ([]byte, error) { return []byte("pw\n"), nil }})
+	require.NoError(t, err)
+	for _, k := range AllKinds {
+		assert.NotEmpty(t, doc.Objects[k], "README's example shows %s", k)
+	}
+}
