@@ -433,6 +433,15 @@ func (e *entry) mapping(k string) (map[string]any, bool) {
 	return m, true
 }
 
+// arguments reads optional x-arguments: none is an empty mapping.
+func (e *entry) arguments() map[string]any {
+	args, _ := e.mapping("arguments")
+	if args == nil {
+		args = map[string]any{}
+	}
+	return args
+}
+
 // tags reads tags given as a list or as one comma-separated string.
 func (e *entry) tags(k string) ([]any, bool) {
 	n, ok := e.values[k]
@@ -1061,10 +1070,7 @@ func (p *parser) exchange(n *yaml.Node) *Object {
 		e.errf("name", "exchange names starting with \"amq.\" are reserved by the broker")
 	}
 	o := &Object{Kind: Exchanges, Line: e.line, Vhost: e.vhostOf(), ID: []Field{{"name", name}}}
-	args, _ := e.mapping("arguments")
-	if args == nil {
-		args = map[string]any{}
-	}
+	args := e.arguments()
 	o.Fields = []Field{{"type", e.str("type", true)}, {"durable", e.boolean("durable", true)},
 		{"auto_delete", e.boolean("auto_delete", false)}, {"internal", e.boolean("internal", false)},
 		{"arguments", args}}
@@ -1081,10 +1087,7 @@ func (p *parser) queue(n *yaml.Node) *Object {
 		e.errf("name", "queue names starting with \"amq.\" are reserved by the broker")
 	}
 	o := &Object{Kind: Queues, Line: e.line, Vhost: e.vhostOf(), ID: []Field{{"name", name}}}
-	args, _ := e.mapping("arguments")
-	if args == nil {
-		args = map[string]any{}
-	}
+	args := e.arguments()
 	typ := e.str("type", false)
 	if at, ok := args["x-queue-type"]; ok {
 		s, isStr := at.(string)
@@ -1132,10 +1135,7 @@ func (p *parser) binding(n *yaml.Node) *Object {
 	} else if dt != "queue" && dt != "exchange" {
 		e.errf("destination_type", "destination_type must be queue or exchange")
 	}
-	args, _ := e.mapping("arguments")
-	if args == nil {
-		args = map[string]any{}
-	}
+	args := e.arguments()
 	o := &Object{Kind: Bindings, Line: e.line, Vhost: e.vhostOf(), ID: []Field{
 		{"source", source}, {"destination_type", dt}, {"destination", e.str("destination", true)},
 		{"routing_key", e.str("routing_key", false)}, {"arguments", args}}}
