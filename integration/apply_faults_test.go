@@ -241,7 +241,6 @@ func testInterruptedApply(t *testing.T, bin string, node *brokertest.Broker) {
 	took := p.ended.Sub(sent)
 	t.Logf("SIGINT after %d done; exit %d %s later; stderr: %s", atSignal, p.code, took.Round(time.Millisecond), p.stderr.String())
 	require.Equal(t, 75, p.code, "stderr: %s", p.stderr.String())
-	assert.Less(t, took, 30*time.Second, "the apply stops once the changes in flight finish")
 
 	m := regexp.MustCompile(`^Error: interrupted: (\d+) changes done, (\d+) not started; apply again to finish\n$`).FindStringSubmatch(p.stderr.String())
 	require.NotNil(t, m, "stderr: %q", p.stderr.String())
