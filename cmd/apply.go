@@ -265,7 +265,7 @@ func planJSON(p *desired.Plan, res *desired.Result) *output.OrderedObject {
 			diffs = append(diffs, j)
 		}
 		j := (&output.OrderedObject{}).Set("action", string(ch.Action)).Set("kind", ch.Kind.Singular())
-		if ch.Kind != desired.Vhosts && ch.Kind != desired.Users && ch.Kind != desired.GlobalParameters {
+		if ch.Kind.PerVhost() {
 			j.Set("vhost", ch.Vhost)
 		}
 		j.Set("name", ch.Name).Set("id", id)

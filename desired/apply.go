@@ -71,17 +71,6 @@ func (r *Result) NotStarted() int {
 	return n
 }
 
-// Count returns how many outcomes have action a and status s.
-func (r *Result) Count(a Action, s Status) int {
-	n := 0
-	for _, o := range r.Outcomes {
-		if o.Action == a && o.Status == s {
-			n++
-		}
-	}
-	return n
-}
-
 // Failures lists the changes the broker refused or that could not be sent.
 func (r *Result) Failures() []*Outcome {
 	var out []*Outcome

@@ -30,7 +30,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"vhosts":[{"name":"a\/b","description":"\ud83d\ude00"}]}`))
 	f.Add([]byte(`{"rabbit_version":"3.12.0","vhosts":[{"name":"v","limits":[]}],"exchanges":[{"name":"amq.rabbitmq.log","type":"topic"}]}`))
 	vars := map[string]string{"PW": "secret"}
-	live := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: map[Kind]bool{}}
+	live := &Live{Objects: map[Kind]map[string]*Object{}}
 	live.Objects[Vhosts] = map[string]*Object{nameKey("", "/"): {Kind: Vhosts, ID: []Field{{"name", "/"}}}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := Parse("f.yaml", data, LoadOptions{LookupEnv: env(vars), ReadFile: func(string) ([]byte, error) {

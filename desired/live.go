@@ -12,18 +12,12 @@ import (
 type Live struct {
 	// Objects maps each fetched kind to its objects by key.
 	Objects map[Kind]map[string]*Object
-	// Fetched says which kinds were read.
-	Fetched map[Kind]bool
 }
 
 func (l *Live) has(kind Kind, key string) bool {
 	_, ok := l.Objects[kind][key]
 	return ok
 }
-
-// vhostExists and userExists answer reference checks.
-func (l *Live) vhostExists(name string) bool { return l.has(Vhosts, nameKey("", name)) }
-func (l *Live) userExists(name string) bool  { return l.has(Users, nameKey("", name)) }
 
 func nameKey(vhost, name string) string {
 	return (&Object{Vhost: vhost, ID: []Field{{"name", name}}}).key()
@@ -54,7 +48,7 @@ func needs(doc *Document, recreate bool) map[Kind]bool {
 // Fetch reads the broker's state for doc, one list request per kind, all at once.
 // recreate says whether conflicting queues and exchanges may be recreated.
 func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document, recreate bool) (*Live, error) {
-	l := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: needs(doc, recreate)}
+	l := &Live{Objects: map[Kind]map[string]*Object{}}
 	var mu sync.Mutex
 	add := func(o *Object) {
 		mu.Lock()
@@ -83,7 +77,7 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document, recreate bool)
 	}
 	vhostLimits := map[string]map[string]any{}
 	var vhosts []*Object
-	for kind := range l.Fetched {
+	for kind := range needs(doc, recreate) {
 		switch kind {
 		case Vhosts:
 			run(func() error {

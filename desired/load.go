@@ -671,7 +671,7 @@ func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 		vals[kv[0].Value] = resolve(kv[1])
 	}
 	o := &Object{Kind: kind, Line: n.Line}
-	if kind.perVhost() {
+	if kind.PerVhost() {
 		o.Vhost = p.defaultVhost()
 		if v, ok := vals["vhost"]; ok {
 			o.Vhost = v.Value
@@ -704,7 +704,7 @@ func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 
 func (p *parser) dupError(o *Object, first int) {
 	where := ""
-	if o.Kind.perVhost() {
+	if o.Kind.PerVhost() {
 		where = fmt.Sprintf(" in vhost %q", o.Vhost)
 	}
 	p.errf(o.Line, "%s %q%s is declared twice (first at line %d)", o.Kind.Singular(), o.Name(), where, first)
@@ -715,7 +715,7 @@ func (p *parser) add(o *Object) {
 	p.doc.Objects[o.Kind] = append(p.doc.Objects[o.Kind], o)
 	if o.Kind == Vhosts {
 		p.doc.Vhosts[o.Name()] = true
-	} else if o.Kind.perVhost() {
+	} else if o.Kind.PerVhost() {
 		p.doc.Vhosts[o.Vhost] = true
 	}
 }

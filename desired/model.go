@@ -49,8 +49,8 @@ func (k Kind) Singular() string {
 	return strings.TrimSuffix(string(k), "s")
 }
 
-// perVhost reports whether objects of the kind live in a vhost.
-func (k Kind) perVhost() bool {
+// PerVhost reports whether objects of the kind live in a vhost.
+func (k Kind) PerVhost() bool {
 	return k != Vhosts && k != Users && k != GlobalParameters
 }
 
@@ -131,13 +131,8 @@ func (o *Object) bool(name string) bool {
 }
 
 func (o *Object) id(name string) string {
-	for _, f := range o.ID {
-		if f.Name == name {
-			s, _ := f.Value.(string)
-			return s
-		}
-	}
-	return ""
+	s, _ := o.idValue(name).(string)
+	return s
 }
 
 // Name is the object's name as a person reads it: the name, or for permissions the

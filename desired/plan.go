@@ -307,7 +307,7 @@ func checkReferences(doc *Document, live *Live) error {
 		problems = append(problems, Problem{Line: o.Line, Msg: o.Kind.Singular() + ": " + fmt.Sprintf(format, args...)})
 	}
 	for _, kind := range AllKinds {
-		if !kind.perVhost() {
+		if !kind.PerVhost() {
 			continue
 		}
 		for _, o := range doc.Objects[kind] {
@@ -380,7 +380,7 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 			if want[kind][key] {
 				continue
 			}
-			if kind.perVhost() && (!doc.Vhosts[h.Vhost] || deletedVhosts[h.Vhost]) {
+			if kind.PerVhost() && (!doc.Vhosts[h.Vhost] || deletedVhosts[h.Vhost]) {
 				continue // out of scope, or goes with its vhost
 			}
 			switch kind {

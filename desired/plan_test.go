@@ -14,7 +14,7 @@ func liveFrom(t *testing.T, text string) *Live {
 	t.Helper()
 	doc, err := Parse("live.yaml", []byte(text), LoadOptions{})
 	require.NoError(t, err)
-	l := &Live{Objects: map[Kind]map[string]*Object{}, Fetched: map[Kind]bool{}}
+	l := &Live{Objects: map[Kind]map[string]*Object{}}
 	for kind, objs := range doc.Objects {
 		l.Objects[kind] = map[string]*Object{}
 		for _, o := range objs {
