@@ -94,6 +94,9 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document, recreate bool)
 					return nil
 				})
 			})
+			if !declaresVhostLimits(doc) {
+				break // limits are compared only for vhosts whose limits the file gives
+			}
 			run(func() error {
 				return c.ListVhostLimits(ctx, "", func(it mgmtapi.Item) error {
 					m, _ := canonical(it.Value("value")).(map[string]any)
@@ -232,6 +235,15 @@ func Fetch(ctx context.Context, c *mgmtapi.Client, doc *Document, recreate bool)
 		add(v)
 	}
 	return l, nil
+}
+
+func declaresVhostLimits(doc *Document) bool {
+	for _, v := range doc.Objects[Vhosts] {
+		if _, ok := v.field("limits"); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func itemStr(it mgmtapi.Item, k string) string {

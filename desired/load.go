@@ -143,20 +143,24 @@ func (p *parser) parse(data []byte) {
 		return
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		// JSON is YAML, except that YAML forbids tabs where JSON allows them as
-		// whitespace. In valid JSON a tab can only be whitespace (inside strings it
-		// must be escaped), so spaces do as well and keep every line where it was.
-		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
-		// YAML's parser names the line where the enclosing collection starts; JSON's
-		// names the offending byte.
-		var v any
-		var se *json.SyntaxError
-		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
-			line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte{'\n'})
-			p.errf(line, "invalid JSON: %s", se.Error())
-			return
+		switch {
+		case json.Valid(data):
+			// JSON is YAML, except that YAML forbids tabs where JSON allows them as
+			// whitespace, and lacks some escapes. In valid JSON a tab can only be
+			// whitespace (inside strings it must be escaped), so spaces do as well and
+			// keep every line where it was.
+			data = yamlEscapes(bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '}))
+		case meantAsJSON(trimmed):
+			// YAML's parser would name the line where the enclosing collection starts;
+			// JSON's names the offending byte.
+			var se *json.SyntaxError
+			if err := json.Unmarshal(data, new(any)); errors.As(err, &se) {
+				line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte{'\n'})
+				p.errf(line, "invalid JSON: %s", se.Error())
+				return
+			}
 		}
-		data = yamlEscapes(data)
+		// otherwise a YAML flow document ({queues: [...]}): YAML's parser decides
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -207,6 +211,15 @@ func (p *parser) parse(data []byte) {
 		}
 	}
 	p.attachVhostLimits()
+}
+
+// meantAsJSON tells a JSON document from a YAML flow one: JSON's keys are quoted.
+func meantAsJSON(trimmed []byte) bool {
+	if trimmed[0] == '[' {
+		return true
+	}
+	rest := bytes.TrimSpace(trimmed[1:])
+	return len(rest) == 0 || rest[0] == '"' || rest[0] == '}'
 }
 
 // yamlEscapes rewrites the string escapes of valid JSON that YAML's parser does not

@@ -222,6 +222,13 @@ func TestParseSyntaxErrors(t *testing.T) {
 	}
 }
 
+// A YAML flow document looks like JSON but is not: YAML's parser reads it.
+func TestParseYAMLFlowDocument(t *testing.T) {
+	doc, err := parse(t, "{queues: [{name: q, arguments: {x-max-length: 1}}]}\n", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "q", doc.Objects[Queues][0].Name())
+}
+
 func TestParseEmptySectionDeclaresTheKind(t *testing.T) {
 	doc, err := parse(t, "queues:\nexchanges: []\n", nil)
 	require.NoError(t, err)
