@@ -42,6 +42,38 @@ func TestApplyFaults(t *testing.T) {
 	t.Run("KillAndRestartDuringApply", func(t *testing.T) { testKillDuringApply(t, bin, name, node) })
 	t.Run("Interrupt", func(t *testing.T) { testInterruptedApply(t, bin, node) })
 	t.Run("BrokerStaysDown", func(t *testing.T) { testBrokerStaysDown(t, bin, name, node) })
+	// last: it deletes what the others left
+	t.Run("PruneUsersAndVhosts", func(t *testing.T) { testPruneUsersAndVhosts(t, node) })
+}
+
+// With users and vhosts sections, --prune deletes every other user and vhost on the
+// node, but never the user rmqctl runs as, which still logs in afterwards.
+func testPruneUsersAndVhosts(t *testing.T, node *brokertest.Broker) {
+	mustRmq(t, node, "add_user", "stale-user", "Stale-pw-1")
+	mustRmq(t, node, "add_vhost", "stale-vh")
+	file := writeFile(t, `vhosts:
+  - {name: /}
+  - {name: kept}
+users:
+  - {name: app, password_env: APP_PW}
+`)
+	env := map[string]string{"APP_PW": "App-pw-9"}
+	r := rmqEnv(t, node, env, "", "apply", "-f", file, "--prune")
+	require.Equal(t, 0, r.Code, "%s%s", r.Stdout, r.Stderr)
+	assert.Contains(t, r.Stdout, "delete\tuser\t\tstale-user\t")
+	assert.Contains(t, r.Stdout, "delete\tvhost\t\tstale-vh\t")
+	assert.Contains(t, r.Stdout, `Note: user "guest" runs this command: not pruned`)
+	var users, vhosts []string
+	for _, row := range jsonRows(t, node, "list_users") {
+		users = append(users, fmt.Sprint(row["user"]))
+	}
+	for _, row := range jsonRows(t, node, "list_vhosts") {
+		vhosts = append(vhosts, fmt.Sprint(row["name"]))
+	}
+	assert.ElementsMatch(t, []string{"app", "guest"}, users)
+	assert.ElementsMatch(t, []string{"/", "kept"}, vhosts)
+	assert.NoError(t, publishAndConsume(node, "guest", "guest", "/", "guest still logs in"))
+	assert.Equal(t, 0, rmqEnv(t, node, env, "", "diff", "-f", file, "--prune").Code)
 }
 
 // Runtime parameters (here a federation upstream) are created, updated and pruned; a
