@@ -185,3 +185,35 @@ func TestDiffExitCodes(t *testing.T) {
 	assert.Equal(t, 65, r.code)
 	assert.Contains(t, r.stderr, "--concurrency must be at least 1")
 }
+
+// The user rmqctl runs as comes last, its permissions just before it: once its
+// password changes, no further request could authenticate.
+func TestApplyChangesTheRunningUserLast(t *testing.T) {
+	f := liveBroker(t)
+	f.on("GET /api/users", 200, `[{"name":"guest","password_hash":"lQ+Dm87kvetSRHo7vNxIsmaX2i7lFBlq3ZYTnruVnODH5+I1","hashing_algorithm":"rabbit_password_hashing_sha256","tags":["administrator"],"limits":{}}]`)
+	f.on("GET /api/permissions", 200, `[]`)
+	f.on("PUT /api/users/guest", 204, "")
+	f.on("PUT /api/permissions/%2F/guest", 201, "")
+	f.on("PUT /api/queues/%2F/q", 201, "")
+	file := desiredFile(t, `users:
+  - {name: guest, password_env: PW, tags: [administrator]}
+permissions:
+  - {user: guest, configure: ".*", write: ".*", read: ".*"}
+queues:
+  - {name: q}
+`)
+	for i := 0; i < 5; i++ { // the three would race if they ran in one step
+		f.mu.Lock()
+		f.reqs = nil
+		f.mu.Unlock()
+		r := f.run(t, map[string]string{"PW": "n3w"}, "", "apply", "-f", file)
+		require.Equal(t, 0, r.code, r.stderr)
+		var order []string
+		for _, req := range f.requests() {
+			if req.Method != "GET" {
+				order = append(order, req.Method+" "+req.URI)
+			}
+		}
+		assert.Equal(t, []string{"PUT /api/queues/%2F/q", "PUT /api/permissions/%2F/guest", "PUT /api/users/guest"}, order)
+	}
+}

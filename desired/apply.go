@@ -98,15 +98,18 @@ func Apply(ctx context.Context, c *mgmtapi.Client, plan *Plan, opts ApplyOptions
 		opts.RequestTimeout = 2 * time.Minute
 	}
 	res := &Result{}
-	// groups: creations and updates by phase, deletions by phase backwards, and last
-	// the changes to the user rmqctl runs as (its password or rights may change).
-	var groups [7][]*Outcome
+	// groups: creations and updates by phase, deletions by phase backwards, then the
+	// permissions of the user rmqctl runs as, and last that user itself: once its
+	// password changes, no further request could authenticate.
+	var groups [8][]*Outcome
 	for _, ch := range plan.Changes {
 		o := &Outcome{Change: ch, Status: NotStarted}
 		res.Outcomes = append(res.Outcomes, o)
 		switch {
 		case ch.Action == Conflict:
 			o.Status = Skipped
+		case ch.last && ch.Kind == Users:
+			groups[7] = append(groups[7], o)
 		case ch.last:
 			groups[6] = append(groups[6], o)
 		case ch.Action == Delete:
