@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,14 @@ type Broker struct {
 	Home string
 	// Rabbitmqctl is the path of the real rabbitmqctl, "" when unavailable.
 	Rabbitmqctl string
+	// Tools is the directory holding the broker release's real CLI tools
+	// (rabbitmqctl, rabbitmq-diagnostics, rabbitmq-queues …), "" when unavailable.
+	Tools string
+	// RabbitmqadminV1 is the path of the real rabbitmqadmin v1 script, "" when unavailable.
+	RabbitmqadminV1 string
+	// Version is the broker's RabbitMQ version as its package gives it (e.g. 4.3.6),
+	// "" when unknown.
+	Version string
 }
 
 // Require returns the test broker, or skips the test (fails it under CI=true).
@@ -43,6 +52,10 @@ func Require(t testing.TB) *Broker {
 		Node:        os.Getenv("RMQCTL_TEST_NODE"),
 		Home:        os.Getenv("RMQCTL_TEST_HOME"),
 		Rabbitmqctl: os.Getenv("RMQCTL_TEST_RABBITMQCTL"),
+		Tools:       os.Getenv("RMQCTL_TEST_TOOLS"),
+		Version:     os.Getenv("RMQCTL_TEST_VERSION"),
+
+		RabbitmqadminV1: os.Getenv("RMQCTL_TEST_RABBITMQADMIN_V1"),
 	}
 	if b.URL == "" || b.AMQPURL == "" {
 		if os.Getenv("CI") == "true" {
@@ -83,9 +96,29 @@ type Result struct {
 // Ctl runs the real rabbitmqctl against the test node.
 func (b *Broker) Ctl(t testing.TB, stdin string, args ...string) Result {
 	t.Helper()
+	return b.run(t, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
+}
+
+// Tool runs the broker release's real CLI tool (rabbitmq-diagnostics, rabbitmq-queues …)
+// against the test node; the test fails when the release has no such tool.
+func (b *Broker) Tool(t testing.TB, tool, stdin string, args ...string) Result {
+	t.Helper()
+	if b.Tools == "" {
+		t.Fatal("the real CLI tools are not configured (RMQCTL_TEST_TOOLS)")
+	}
+	path := filepath.Join(b.Tools, tool)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("RabbitMQ %s has no %s: %v", b.Version, tool, err)
+	}
+	return b.run(t, path, stdin, append([]string{"-n", b.Node}, args...)...)
+}
+
+// run runs one of the release's real programs with the node's HOME (its cookie).
+func (b *Broker) run(t testing.TB, path, stdin string, args ...string) Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.Rabbitmqctl, append([]string{"-n", b.Node}, args...)...)
+	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = append(os.Environ(), "HOME="+b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8")
 	cmd.Dir = os.TempDir() // a crashing escript leaves erl_crash.dump in its working directory
 	cmd.Stdin = strings.NewReader(stdin)
@@ -96,7 +129,7 @@ func (b *Broker) Ctl(t testing.TB, stdin string, args ...string) Result {
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("running rabbitmqctl %v: %v", args, err)
+		t.Fatalf("running %s %v: %v", filepath.Base(path), args, err)
 	}
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
