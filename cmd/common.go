@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -73,11 +74,10 @@ func (f *Factory) readPassword(noInputCode int) (string, error) {
 	return strings.TrimSpace(pw), nil
 }
 
-// parseColumns reads list_* column arguments: separate arguments and/or comma-separated
-// within one ("name, tracing"; a space alone does not separate, as in rabbitmqctl), trimmed,
-// duplicates dropped, defaults when none. Unknown ones are a usage error listing them
-// sorted, as rabbitmqctl does.
-func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
+// splitColumns reads list_* column arguments: separate arguments and/or comma-separated
+// within one ("name, tracing"; a space alone does not separate, as in rabbitmqctl),
+// trimmed, duplicates dropped.
+func splitColumns(args []string) []string {
 	var cols []string
 	seen := map[string]bool{}
 	for _, a := range args {
@@ -88,24 +88,56 @@ func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
 			}
 		}
 	}
+	return cols
+}
+
+// parseColumns validates command's column arguments as the rabbitmqctl of the broker's
+// release does: defaults when none; columns the release lacks (compat's info-key
+// table) or nobody has are a usage error naming them, sorted before 4.0, in the
+// order given since. The release is asked for only when the answer depends on it;
+// when it cannot be learned, an error lists the keys as the newest release would.
+func (f *Factory) parseColumns(ctx context.Context, command string, args, allowed, defaults []string) ([]string, error) {
+	cols := splitColumns(args)
 	if len(cols) == 0 {
 		return defaults, nil
 	}
-	ok := map[string]bool{}
-	for _, a := range allowed {
-		ok[a] = true
-	}
 	var bad []string
+	versioned := false
 	for _, c := range cols {
-		if !ok[c] {
+		switch {
+		case !contains(allowed, c):
+			bad = append(bad, c)
+		case compat.VersionedInfoKey(command, c):
+			versioned = true
+		}
+	}
+	switch {
+	case len(bad) == 0 && !versioned:
+		return cols, nil
+	case !versioned && sort.StringsAreSorted(bad):
+		// the same text whichever the release's order
+		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	}
+	p, err := f.Profile(ctx)
+	if err != nil {
+		if len(bad) == 0 {
+			return nil, err
+		}
+		p = compat.Newest()
+	}
+	bad = bad[:0]
+	for _, c := range cols {
+		if !contains(allowed, c) || !p.HasInfoKey(command, c) {
 			bad = append(bad, c)
 		}
 	}
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	if len(bad) == 0 {
+		return cols, nil
 	}
-	return cols, nil
+	if !p.Has(compat.UnsortedErrorKeys) {
+		sort.Strings(bad)
+	}
+	return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
 }
 
 // listSpec is one list command: a banner, one streamed request whose items become

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -30,6 +31,8 @@ type Factory struct {
 	// current is the command being run, for its timeout and messages.
 	current *cobra.Command
 	banner  string
+	// profile is the rabbitmqctl release spoken, once known (see Profile).
+	profile *compat.Profile
 }
 
 // Client returns the management API client, resolving the connection settings
@@ -111,8 +114,15 @@ func (f *Factory) Banner(format string, args ...any) {
 func (f *Factory) headers() bool { return !f.g.Silent && !f.g.NoTableHeaders }
 
 // NewListHeaders starts a list whose header row is printed or not as headers says.
+// JSON rows give their keys in the order of the broker release's rabbitmqctl.
 func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *output.ListWriter {
-	return output.NewList(f.Out(), f.format(), columns, output.ListOptions{Headers: headers, Streamed: streamed})
+	o := output.ListOptions{Headers: headers, Streamed: streamed}
+	if f.format() == output.JSON && f.current != nil {
+		if p, err := f.Profile(f.current.Context()); err == nil {
+			o.JSONOrder = p.JSONOrder(f.current.Name(), columns)
+		}
+	}
+	return output.NewList(f.Out(), f.format(), columns, o)
 }
 
 // annotation keys on commands

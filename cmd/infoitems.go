@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -137,9 +138,10 @@ func (s infoItems) lookup(name string) infoItem {
 	panic("unknown info item " + name)
 }
 
-// parse validates column arguments (rabbitmqctl's rules) and returns the items.
-func (s infoItems) parse(args []string) ([]infoItem, error) {
-	names, err := parseColumns(args, s.names(), s.defaults)
+// parse validates command's column arguments (rabbitmqctl's rules, for the broker's
+// release) and returns the items.
+func (s infoItems) parse(ctx context.Context, f *Factory, command string, args []string) ([]infoItem, error) {
+	names, err := f.parseColumns(ctx, command, args, s.names(), s.defaults)
 	if err != nil {
 		return nil, err
 	}

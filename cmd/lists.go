@@ -102,7 +102,7 @@ func (f *Factory) listError(s streamedList, rows *output.ListWriter, err error) 
 
 // listCommand builds a streamed list command: columns as arguments, validated before
 // anything is sent, and completed from the info items.
-func listCommand(use, short, long, example string, items infoItems, run func(ctx context.Context, cols []infoItem) error) *cobra.Command {
+func listCommand(f *Factory, use, short, long, example string, items infoItems, run func(ctx context.Context, cols []infoItem) error) *cobra.Command {
 	return &cobra.Command{
 		Use:               use,
 		Short:             short,
@@ -110,7 +110,7 @@ func listCommand(use, short, long, example string, items infoItems, run func(ctx
 		Example:           example,
 		ValidArgsFunction: completions.Columns(items.names()),
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := items.parse(args)
+			cols, err := items.parse(c.Context(), f, c.Name(), args)
 			if err != nil {
 				return err
 			}
@@ -132,7 +132,7 @@ var exchangeItems = infoItems{
 
 func newCmdListExchanges(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_exchanges [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_exchanges [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists exchanges", "Lists the exchanges of a vhost.",
 		"  rmqctl list_exchanges -p / name type durable arguments",
 		exchangeItems, func(ctx context.Context, cols []infoItem) error {
@@ -161,7 +161,7 @@ var bindingItems = infoItems{
 }
 
 func newCmdListBindings(f *Factory) *cobra.Command {
-	return listCommand("list_bindings [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	return listCommand(f, "list_bindings [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists all bindings on a vhost", "Lists the bindings of a vhost, including the default exchange's.",
 		"  rmqctl list_bindings -p / source_name destination_name routing_key",
 		bindingItems, func(ctx context.Context, cols []infoItem) error {
@@ -270,7 +270,7 @@ type ListQueuesOptions struct {
 
 func newCmdListQueues(f *Factory) *cobra.Command {
 	o := &ListQueuesOptions{F: f}
-	c := listCommand("list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
 		"Lists queues and their properties",
 		`Lists the queues of a vhost. One request asks the server for the requested columns
 only, without statistics when none of them needs any, and rows are printed as they
@@ -412,7 +412,7 @@ var connectionItems = infoItems{
 
 func newCmdListConnections(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_connections [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_connections [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists AMQP 0.9.1 connections for the node",
 		"Lists client connections across the cluster. pid shows the connection's name, which close_connection takes.",
 		"  rmqctl list_connections name user vhost client_properties",
@@ -454,7 +454,7 @@ var channelItems = statistical(infoItems{
 
 func newCmdListChannels(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_channels [--no-table-headers] [<column> ...]",
+	c := listCommand(f, "list_channels [--no-table-headers] [<column> ...]",
 		"Lists all channels in the node",
 		"Lists channels across the cluster. pid shows the channel's name, connection its connection's name.",
 		"  rmqctl list_channels name user consumer_count prefetch_count",
@@ -484,7 +484,7 @@ var consumerItems = statistical(infoItems{
 })
 
 func newCmdListConsumers(f *Factory) *cobra.Command {
-	return listCommand("list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	return listCommand(f, "list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists all consumers for a vhost",
 		"Lists the consumers of a vhost. channel_pid shows the channel's name.",
 		"  rmqctl list_consumers -p / queue_name consumer_tag active activity_status",

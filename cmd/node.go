@@ -32,7 +32,7 @@ func newCmdListFeatureFlags(f *Factory) *cobra.Command {
 		Long:              "Lists feature flags. Columns: " + strings.Join(featureFlagItems.names(), ", ") + " (default: name, state).",
 		Example:           "  rmqctl list_feature_flags name state stability",
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := featureFlagItems.parse(args)
+			cols, err := featureFlagItems.parse(c.Context(), f, c.Name(), args)
 			if err != nil {
 				return err
 			}

@@ -71,7 +71,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 				// the API cannot address a vhost named "": the request would mean "all vhosts"
 				return badArgument("vhost cannot be an empty string")
 			}
-			return nil
+			return f.checkCommandRelease(c.Context(), c.Name())
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {

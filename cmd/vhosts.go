@@ -132,7 +132,7 @@ Columns may be separated by spaces, commas or both.`,
 		Example: `  rmqctl list_vhosts
   rmqctl list_vhosts name tags default_queue_type --formatter json`,
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := parseColumns(args, vhostColumns, []string{"name"})
+			cols, err := f.parseColumns(c.Context(), c.Name(), args, vhostColumns, []string{"name"})
 			if err != nil {
 				return err
 			}

@@ -79,6 +79,9 @@ type ListOptions struct {
 	// nothing at all (table) and "[" "]" on two lines (json). One-shot lists print an
 	// empty line (table) and "[]" (json) instead.
 	Streamed bool
+	// JSONOrder, when set, is the order in which JSON objects give the columns
+	// (indexes into the columns); by default they follow the columns.
+	JSONOrder []int
 }
 
 // List writes rows of cells under named columns in one format. Rows are written as
@@ -117,13 +120,17 @@ func (l *ListWriter) Row(cells ...Cell) error {
 			b.WriteString("\n,")
 		}
 		b.WriteByte('{')
-		for i, c := range cells {
-			if i > 0 {
+		for n := range cells {
+			i := n
+			if len(l.opts.JSONOrder) == len(cells) {
+				i = l.opts.JSONOrder[n]
+			}
+			if n > 0 {
 				b.WriteByte(',')
 			}
 			b.Write(marshal(l.columns[i]))
 			b.WriteByte(':')
-			b.Write(marshal(c.Value))
+			b.Write(marshal(cells[i].Value))
 		}
 		b.WriteByte('}')
 		l.write(b.String())

@@ -79,13 +79,19 @@ install_rabbitmq() {
   [ -x "$RABBIT_BIN/rabbitmq-server" ] || die "rabbitmq-server could not be installed"
 }
 
-# mount_chroot DIR: /proc, /dev and the broker root inside the chroot (idempotent).
+# mount_chroot DIR: /proc, /dev, /tmp and the broker root inside the chroot
+# (idempotent). /tmp is shared so that files a test makes there (TLS certificates,
+# definitions) are at the same path for the node.
 mount_chroot() {
   local c=$1
   mkdir -p "$c$ROOT" "$ROOT"
   mountpoint -q "$c/proc" || sudo_cmd mount -t proc proc "$c/proc"
   mountpoint -q "$c/dev" || sudo_cmd mount --bind /dev "$c/dev"
-  mountpoint -q "$c$ROOT" || sudo_cmd mount --bind "$ROOT" "$c$ROOT"
+  mountpoint -q "$c/tmp" || sudo_cmd mount --bind /tmp "$c/tmp"
+  case "$ROOT/" in
+    /tmp/*) ;;
+    *) mountpoint -q "$c$ROOT" || sudo_cmd mount --bind "$ROOT" "$c$ROOT" ;;
+  esac
 }
 
 # ensure_chroot SUITE: make the cached chroot holding that suite's rabbitmq-server once
@@ -128,7 +134,7 @@ ensure_chroot() {
 
 umount_chroot() {
   local m
-  for m in "$1$ROOT" "$1/dev" "$1/proc"; do
+  for m in "$1$ROOT" "$1/tmp" "$1/dev" "$1/proc"; do
     mountpoint -q "$m" && sudo_cmd umount -l "$m"
   done
   return 0
