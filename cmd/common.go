@@ -99,7 +99,7 @@ func splitColumns(args []string) []string {
 func (f *Factory) parseColumns(ctx context.Context, command string, args, allowed, defaults []string) ([]string, error) {
 	cols := splitColumns(args)
 	if len(cols) == 0 {
-		return defaults, nil
+		return f.defaultColumns(ctx, command, defaults)
 	}
 	var bad []string
 	versioned := false
@@ -140,6 +140,29 @@ func (f *Factory) parseColumns(ctx context.Context, command string, args, allowe
 	return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
 }
 
+// defaultColumns are the command's default columns that the broker's release has (the
+// release is asked for only when some default is not in every release).
+func (f *Factory) defaultColumns(ctx context.Context, command string, defaults []string) ([]string, error) {
+	versioned := false
+	for _, c := range defaults {
+		versioned = versioned || compat.VersionedInfoKey(command, c)
+	}
+	if !versioned {
+		return defaults, nil
+	}
+	p, err := f.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range defaults {
+		if p.HasInfoKey(command, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // listSpec is one list command: a banner, one streamed request whose items become
 // rows as they are decoded, and rabbitmqctl's error for a missing parent object.
 type listSpec struct {
@@ -178,8 +201,19 @@ func (f *Factory) runList(ctx context.Context, s listSpec) error {
 // printResult is an {ok, Value} result: the text, or {"node":…,"result":"ok","value":…} in JSON.
 func (f *Factory) printResult(text string) error {
 	if f.format() == output.JSON {
-		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", text))
+		return f.printResultJSON((&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", text))
 	}
 	_, err := io.WriteString(f.Out(), text+"\n")
 	return err
+}
+
+// printResultJSON prints a result object with its keys in the order of the broker's
+// release (4.3 writes Erlang maps in atom order).
+func (f *Factory) printResultJSON(o *output.OrderedObject) error {
+	if f.current != nil {
+		if p, err := f.Profile(f.current.Context()); err == nil {
+			o.Reorder(p.ResultOrder(o.Keys))
+		}
+	}
+	return output.JSONLine(f.Out(), o)
 }

@@ -88,8 +88,14 @@ func (f *Factory) Vhost() string {
 	return f.g.Vhost
 }
 
+// format is --formatter, else the command's own default (a few rabbitmqctl commands
+// print a pretty table unless told otherwise), else table.
 func (f *Factory) format() output.Format {
-	fm, err := output.ParseFormat(f.g.Formatter)
+	name := f.g.Formatter
+	if c := f.current; c != nil && !f.root.PersistentFlags().Changed("formatter") && c.Annotations[annDefaultFormatter] != "" {
+		name = c.Annotations[annDefaultFormatter]
+	}
+	fm, err := output.ParseFormat(name)
 	if err != nil {
 		return output.Table
 	}
@@ -129,6 +135,8 @@ func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *outp
 const (
 	// annTimeoutMS is the command's default timeout in ms (rabbitmqctl's), when it has one.
 	annTimeoutMS = "rmqctl/default-timeout-ms"
+	// annDefaultFormatter is the formatter a command uses without --formatter.
+	annDefaultFormatter = "rmqctl/default-formatter"
 )
 
 // fallbackTimeout bounds commands that rabbitmqctl lets run forever: over HTTP a hung

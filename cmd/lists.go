@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -229,9 +230,65 @@ var queueItems = infoItems{
 		typed("disk_reads", "message_stats.disk_reads", classic, 0), typed("disk_writes", "message_stats.disk_writes", classic, 0),
 		item("consumers", true), classicOnly("consumer_utilisation"), classicOnly("consumer_capacity"), item("memory", true),
 		renamed("slave_pids", "slave_nodes", true), renamed("synchronised_slave_pids", "synchronised_slave_nodes", true),
-		item("state", false), item("type", false), item("leader", false), item("members", false), item("online", false),
+		item("state", false), item("type", false), releaseLeader("leader"), releaseLeader("members"), item("online", false),
+		item("operator_policy", true),
+		{name: "effective_policy_definition", fields: []string{"effective_policy_definition"}, stats: true, cell: proplist("effective_policy_definition")},
 	},
 	defaults: []string{"name", "messages"},
+}
+
+// releaseLeader is list_queues's leader or members: quorum queues and streams have
+// them; from 4.0.3 a classic queue's are its node (as the HTTP API does not say).
+func releaseLeader(name string) infoItem {
+	it := item(name, false)
+	it.forRelease = func(p compat.Profile) infoItem {
+		if !p.Has(compat.ClassicQueueLeader) {
+			return item(name, false)
+		}
+		return infoItem{name: name, fields: []string{name, "node", "type"}, cell: func(q mgmtapi.Item) output.Cell {
+			if q.Get(name) != nil || q.Get("type") != "classic" {
+				return field(name)(q)
+			}
+			node, _ := q.Get("node").(string)
+			if name == "members" {
+				return output.Raw("["+node+"]", []any{node})
+			}
+			return output.Str(node)
+		}}
+	}
+	return it
+}
+
+// proplist renders an object as rabbitmqctl prints an Erlang property list with binary
+// keys: [{<<"k">>, v}, …]; JSON keeps the object ({} when empty).
+func proplist(path string) func(mgmtapi.Item) output.Cell {
+	return func(it mgmtapi.Item) output.Cell {
+		o, _ := it.Get(path).(*mgmtapi.Object)
+		if o == nil {
+			return output.Raw("[]", mgmtapi.NewObject())
+		}
+		parts := make([]string, 0, o.Len())
+		for _, k := range o.Keys() {
+			parts = append(parts, "{<<\""+k+"\">>, "+erlangTerm(o.Value(k))+"}")
+		}
+		return output.Raw("["+strings.Join(parts, ", ")+"]", o)
+	}
+}
+
+// erlangTerm renders a JSON value as Erlang prints the term the broker holds: strings
+// are binaries (<<"x">>).
+func erlangTerm(v any) string {
+	switch t := v.(type) {
+	case string:
+		return "<<\"" + t + "\">>"
+	case []any:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			parts[i] = erlangTerm(x)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	return termText(v)
 }
 
 func firstPresent(it mgmtapi.Item, paths ...string) string {

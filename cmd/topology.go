@@ -319,7 +319,7 @@ func runPurgeQueue(ctx context.Context, o *PurgeQueueOptions) error {
 		switch {
 		case mgmtapi.IsNotFound(err) && o.IfExist:
 		case mgmtapi.IsNotFound(err):
-			return genericError("not_found")
+			return f.notFoundError(ctx)
 		case errors.As(err, &ae) && ae.Status == 400 && strings.Contains(ae.Reason, "not supported"):
 			return genericError("not_supported") // streams cannot be purged
 		default:

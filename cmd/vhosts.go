@@ -12,6 +12,17 @@ import (
 
 var queueTypes = []string{"quorum", "stream", "classic"}
 
+// validateQueueType checks a --default-queue-type value as rabbitmqctl does.
+func validateQueueType(t string) error {
+	switch {
+	case t == "":
+		return badArgument("Default queue type must not be an empty string")
+	case !contains(queueTypes, t):
+		return badArgument("Default queue type must be one of: quorum, stream, classic. Provided: " + t)
+	}
+	return nil
+}
+
 // AddVhostOptions are add_vhost's inputs.
 type AddVhostOptions struct {
 	F                *Factory
@@ -34,11 +45,8 @@ unchanged, as rabbitmqctl does.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Name = args[0]
 			if c.Flags().Changed("default-queue-type") {
-				if o.DefaultQueueType == "" {
-					return badArgument("Default queue type must not be an empty string")
-				}
-				if !contains(queueTypes, o.DefaultQueueType) {
-					return badArgument("Default queue type must be one of: quorum, stream, classic. Provided: " + o.DefaultQueueType)
+				if err := validateQueueType(o.DefaultQueueType); err != nil {
+					return err
 				}
 			}
 			return runAddVhost(c.Context(), o)
@@ -114,7 +122,8 @@ func runDeleteVhost(ctx context.Context, o *DeleteVhostOptions) error {
 }
 
 // vhostColumns are list_vhosts's info items (same names in the HTTP API).
-var vhostColumns = []string{"name", "description", "tags", "default_queue_type", "tracing", "cluster_state"}
+var vhostColumns = []string{"name", "description", "tags", "default_queue_type", "tracing", "cluster_state",
+	"protected_from_deletion", "metadata"}
 
 // ListVhostsOptions are list_vhosts's inputs.
 type ListVhostsOptions struct {
@@ -172,8 +181,27 @@ func vhostCell(v mgmtapi.VhostInfo, col string) output.Cell {
 		return output.Bool(v.Tracing)
 	case "cluster_state":
 		return nodeStateCell(v.ClusterState)
+	case "protected_from_deletion":
+		return output.Bool(v.ProtectedFromDeletion != nil && *v.ProtectedFromDeletion)
+	case "metadata":
+		return erlangMapCell(v.Metadata)
 	}
 	return output.Str("")
+}
+
+// erlangMapCell renders an object as rabbitmqctl's table formatter prints an Erlang
+// map: #{k => v, …} with the keys sorted; JSON keeps the object.
+func erlangMapCell(o *mgmtapi.Object) output.Cell {
+	if o == nil {
+		return output.Raw("#{}", mgmtapi.NewObject())
+	}
+	keys := append([]string(nil), o.Keys()...)
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " => " + termText(o.Value(k))
+	}
+	return output.Raw("#{"+strings.Join(parts, ", ")+"}", o)
 }
 
 // tagsCell renders tags that are a list ("[a, b]") or, for vhosts rabbitmqctl created

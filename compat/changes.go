@@ -31,6 +31,9 @@ const (
 	// thoas, so keys come in the release's atom order, not the order requested
 	// (jsonorder.go).
 	JSONAtomKeyOrder Key = "json.atom_order"
+	// ClassicQueueLeader: list_queues shows a classic queue's node as its leader and
+	// only member.
+	ClassicQueueLeader Key = "list_queues.classic_leader"
 )
 
 var changes = []Change{
@@ -49,6 +52,9 @@ var changes = []Change{
 	{Key: JSONAtomKeyOrder, Since: since("4.3.0"),
 		Summary: "JSON rows have their keys in the release's atom order",
 		Source:  "RabbitMQ.CLI.Core.JSON backed by :thoas from v4.3.0 (commit 12ebba5e4f); obs-4.3.6"},
+	{Key: ClassicQueueLeader, Since: since("4.0.3"),
+		Summary: "list_queues leader and members of a classic queue are its node",
+		Source:  "rabbit_amqqueue_process.erl i(leader)/i(members), first in v4.0.3; obs-4.3.6"},
 }
 
 // commands are the commands that some supported release lacks.
@@ -70,6 +76,7 @@ var infoKeys = []InfoKey{
 	{Command: "list_channels", Key: "global_prefetch_count", Until: since("4.0.3"), Source: "list_channels_command.ex @info_keys, gone in v4.0.3"},
 	{Command: "list_vhosts", Key: "protected_from_deletion", Since: since("4.0.6"), Source: "list_vhosts_command.ex @info_keys, first in v4.0.6; obs-4.0.5 rejects it"},
 	{Command: "list_vhosts", Key: "metadata", Since: since("4.0.6"), Source: "first in v4.0.6"},
+	{Command: "list_deprecated_features", Key: "state", Since: since("4.1.3"), Source: "list_deprecated_features_command.ex @info_keys, first in v4.1.3 (RN 4.1.3:53); obs-4.0.5 lacks it"},
 	{Command: "list_connections", Key: "container_id", Since: since("4.1.0"), Source: "list_connections_command.ex @info_keys, first in v4.1.0"},
 	{Command: "list_connections", Key: "peer_cert_serial_number", Since: since("4.2.7", "4.3.1"), Source: "first in v4.2.7 and v4.3.1"},
 }

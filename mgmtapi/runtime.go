@@ -187,3 +187,14 @@ func (c *Client) ImportDefinitions(ctx context.Context, vhost string, doc json.R
 	}
 	return c.do(ctx, request{method: http.MethodPost, path: path, body: doc}, nil)
 }
+
+// ListDeprecatedFeatures streams the deprecated features (3.13.0+), or only those in
+// use (GET /api/deprecated-features/used).
+func (c *Client) ListDeprecatedFeatures(ctx context.Context, used bool, fn func(Item) error) error {
+	path := "/deprecated-features"
+	if used {
+		path += "/used"
+	}
+	_, err := c.list(ctx, path, ListQuery{}, fn)
+	return err
+}

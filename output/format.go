@@ -272,6 +272,20 @@ type OrderedObject struct {
 	Values []any
 }
 
+// Reorder puts the keys in the given order (indexes into the current keys); an order
+// of another length leaves the object as it is.
+func (o *OrderedObject) Reorder(order []int) *OrderedObject {
+	if len(order) != len(o.Keys) {
+		return o
+	}
+	keys, values := make([]string, len(order)), make([]any, len(order))
+	for n, i := range order {
+		keys[n], values[n] = o.Keys[i], o.Values[i]
+	}
+	o.Keys, o.Values = keys, values
+	return o
+}
+
 // Set appends a key.
 func (o *OrderedObject) Set(k string, v any) *OrderedObject {
 	o.Keys = append(o.Keys, k)
