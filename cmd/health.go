@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -16,7 +17,10 @@ import (
 type healthCheck struct {
 	name, use, short, example string
 	args                      int
-	banner                    func(node string, args []string) string
+	banner                    func(r *release, node string, args []string) string
+	// noop, when it says so, is a release where the check is a deprecated no-op that
+	// always passes (nothing is asked of the broker).
+	noop func(r *release) bool
 	path                      func(args []string) []string
 	ok                        func(node string, args []string, body mgmtapi.Item) string
 	failure                   func(node string, args []string, body mgmtapi.Item) string
@@ -70,16 +74,20 @@ func alarmLines(b mgmtapi.Item) string {
 var healthChecks = []healthCheck{
 	{
 		name: "check_local_alarms", short: "Health check that fails (returns with a non-zero code) if the target node has any local alarms in effect",
-		banner: func(n string, _ []string) string {
+		banner: func(r *release, n string, _ []string) string {
+			if r.Has(compat.LocalAlarmsNoOp) {
+				return "This command is DEPRECATED and is a no-op. It will be removed in a future version."
+			}
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
+		noop:    func(r *release) bool { return r.Has(compat.LocalAlarmsNoOp) },
 		path:    func([]string) []string { return []string{"local-alarms"} },
 		ok:      func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
 		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 	},
 	{
 		name: "check_alarms", short: "Health check that fails (returns with a non-zero code) if the target node reports any alarms, local or cluster-wide",
-		banner: func(n string, _ []string) string {
+		banner: func(_ *release, n string, _ []string) string {
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
 		path: func([]string) []string { return []string{"alarms"} },
@@ -93,7 +101,7 @@ var healthChecks = []healthCheck{
 		name: "check_port_listener", use: "check_port_listener <port>", args: 1,
 		short:   "Health check that fails (returns with a non-zero code) if the target node is not listening on the specified port",
 		example: "  rmqctl check_port_listener 5672",
-		banner: func(n string, a []string) string {
+		banner: func(_ *release, n string, a []string) string {
 			return "Asking node " + n + " if there's an active listener on port " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"port-listener", a[0]} },
@@ -109,7 +117,7 @@ var healthChecks = []healthCheck{
 		name: "check_protocol_listener", use: "check_protocol_listener <protocol>", args: 1,
 		short:   "Health check that fails (returns with a non-zero code) if the target node does not have a listener for the specified protocol",
 		example: "  rmqctl check_protocol_listener amqp",
-		banner: func(n string, a []string) string {
+		banner: func(_ *release, n string, a []string) string {
 			return "Asking node " + n + " if there's an active listener for protocol " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"protocol-listener", a[0]} },
@@ -122,7 +130,7 @@ var healthChecks = []healthCheck{
 	},
 	{
 		name: "check_virtual_hosts", short: "Health check that checks if all vhosts are running in the target node",
-		banner: func(n string, _ []string) string { return "Checking if all vhosts are running on node " + n + " ..." },
+		banner: func(_ *release, n string, _ []string) string { return "Checking if all vhosts are running on node " + n + " ..." },
 		path:   func([]string) []string { return []string{"virtual-hosts"} },
 		ok: func(n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported all vhosts as running"
@@ -138,7 +146,10 @@ var healthChecks = []healthCheck{
 	},
 	{
 		name: "check_if_node_is_quorum_critical", short: "Health check that fails (returns with a non-zero code) if there are queues with minimum online quorum (queues that would lose their quorum if the target node is shut down)",
-		banner: func(n string, _ []string) string {
+		banner: func(r *release, n string, _ []string) string {
+			if r.Has(compat.QuorumCriticalCoversStreams) {
+				return "Checking if node " + n + " is critical for quorum of any queues/streams ..."
+			}
 			return "Checking if node " + n + " is critical for quorum of any quorum queues ..."
 		},
 		path: func([]string) []string { return []string{"node-is-quorum-critical"} },
@@ -194,12 +205,19 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 		return err
 	}
 	node := f.NodeName()
-	f.Banner("%s", h.banner(node, args))
+	r := &release{f: f, ctx: ctx}
+	f.Banner("%s", h.banner(r, node, args))
+	noop := h.noop != nil && h.noop(r)
+	if r.err != nil {
+		return r.err
+	}
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
-	ok, body, err := client.HealthCheck(ctx, h.path(args)...)
-	if err != nil {
-		return err
+	ok, body := true, mgmtapi.Item(mgmtapi.NewObject())
+	if !noop {
+		if ok, body, err = client.HealthCheck(ctx, h.path(args)...); err != nil {
+			return err
+		}
 	}
 	if ok {
 		if f.format() == output.JSON {
@@ -285,7 +303,7 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 				units = strings.TrimSuffix(unit, "s")
 			}
 			h := healthCheck{
-				banner: func(n string, _ []string) string { return "Checking certificate expiration on node " + n + " ..." },
+				banner: func(_ *release, n string, _ []string) string { return "Checking certificate expiration on node " + n + " ..." },
 				path:   func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
 				ok: func(string, []string, mgmtapi.Item) string {
 					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)

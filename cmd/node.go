@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -56,6 +57,9 @@ func newCmdEnableFeatureFlag(f *Factory) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
 			if name == "" {
+				if ok, err := f.has(c.Context(), compat.FeatureFlagGroupWording); err == nil && ok {
+					return badArgument("feature flag (or group) name cannot be an empty string")
+				}
 				return badArgument("feature_flag cannot be an empty string.")
 			}
 			banner := fmt.Sprintf(`Enabling feature flag "%s" ...`, name)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -82,11 +83,16 @@ func erlangText(v any) string {
 
 // permissionDeleteError maps a 404 from a permissions DELETE: the server gives it both
 // for a missing user or vhost and for nothing to delete, which rabbitmqctl treats as success.
-func permissionDeleteError(ctx context.Context, client *mgmtapi.Client, user, vhost string, err error) error {
-	if mgmtapi.IsNotFound(err) {
-		return whichMissing(ctx, client, user, vhost)
+// From 3.12.0 clearing the permissions of a missing user or in a missing vhost is a
+// quiet success.
+func (f *Factory) permissionDeleteError(ctx context.Context, client *mgmtapi.Client, user, vhost string, err error) error {
+	if !mgmtapi.IsNotFound(err) {
+		return err
 	}
-	return err
+	if unchecked, err := f.has(ctx, compat.ClearPermissionsUnchecked); err != nil || unchecked {
+		return err
+	}
+	return whichMissing(ctx, client, user, vhost)
 }
 
 // SetPermissionsOptions are set_permissions's inputs.
@@ -161,7 +167,7 @@ func runClearPermissions(ctx context.Context, o *ClearPermissionsOptions) error 
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.ClearPermissionsIn(ctx, vhost, o.Username); err != nil {
-		if err := permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
+		if err := f.permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
 			return err
 		}
 	}
@@ -309,7 +315,7 @@ func runClearTopicPermissions(ctx context.Context, o *ClearTopicPermissionsOptio
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.ClearTopicPermissionsIn(ctx, vhost, o.Username, o.Exchange); err != nil {
-		if err := permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
+		if err := f.permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
 			return err
 		}
 	}

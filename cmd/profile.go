@@ -38,6 +38,21 @@ func (f *Factory) Profile(ctx context.Context) (compat.Profile, error) {
 	return p, nil
 }
 
+// knowVersion takes the broker's version from an answer a command already has (GET
+// /api/overview), so that no request is spent on learning it.
+func (f *Factory) knowVersion(raw string) {
+	if f.profile != nil {
+		return
+	}
+	if conn, err := f.connection(); err != nil || !conn.ctlVersion.IsZero() {
+		return
+	}
+	if v, err := compat.Parse(raw); err == nil {
+		p := compat.For(v)
+		f.profile = &p
+	}
+}
+
 // has reports whether the release rmqctl speaks carries change k.
 func (f *Factory) has(ctx context.Context, k compat.Key) (bool, error) {
 	p, err := f.Profile(ctx)
@@ -61,4 +76,21 @@ func (f *Factory) checkCommandRelease(ctx context.Context, name string) error {
 		return &cliError{code: exitUsage, layout: layoutLine, msg: msg}
 	}
 	return nil
+}
+
+// release answers questions about the broker's release, learning its version at the
+// first question; an error in learning it is kept for the caller to check.
+type release struct {
+	f   *Factory
+	ctx context.Context
+	err error
+}
+
+// Has reports whether the release carries change k (false when it cannot be learned).
+func (r *release) Has(k compat.Key) bool {
+	ok, err := r.f.has(r.ctx, k)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return ok
 }

@@ -6,8 +6,10 @@ type Key string
 // Change is one difference between releases: what the releases in Since do that
 // earlier ones do not.
 type Change struct {
-	Key     Key
-	Since   Releases
+	Key   Key
+	Since Releases
+	// Until, when set, are the releases that undid the change.
+	Until   Releases
 	Summary string
 	// Source is where the fact comes from: a file at a tag of rabbitmq-server, its
 	// release notes (RN x.y.z), or an observation of Debian's build (obs-x.y.z).
@@ -34,6 +36,44 @@ const (
 	// ClassicQueueLeader: list_queues shows a classic queue's node as its leader and
 	// only member.
 	ClassicQueueLeader Key = "list_queues.classic_leader"
+	// ClearPermissionsUnchecked: clear_permissions and clear_topic_permissions no longer
+	// check that the user and vhost exist: a missing one is a quiet success.
+	ClearPermissionsUnchecked Key = "clear_permissions.unchecked"
+	// QuorumCriticalCoversStreams: check_if_node_is_quorum_critical's banner speaks of
+	// "queues/streams".
+	QuorumCriticalCoversStreams Key = "check_if_node_is_quorum_critical.streams"
+	// CertificateExpirationAllBanner: check_certificate_expiration's banner says "for
+	// all certificates".
+	CertificateExpirationAllBanner Key = "check_certificate_expiration.all"
+	// LocalAlarmsNoOp: check_local_alarms is a deprecated no-op that always passes (local
+	// alarms are gone) and says so in its banner.
+	LocalAlarmsNoOp Key = "check_local_alarms.noop"
+	// FeatureFlagGroupWording: enable_feature_flag "" says "feature flag (or group) name
+	// cannot be an empty string".
+	FeatureFlagGroupWording Key = "enable_feature_flag.group"
+	// CPUCores: cluster_status shows each node's CPU cores and their total.
+	CPUCores Key = "cluster_status.cpu_cores"
+	// ClusterTags: cluster_status has a Cluster Tags section.
+	ClusterTags Key = "cluster_status.cluster_tags"
+	// NoRAMNodes: RAM nodes are gone; cluster_status has no RAM Nodes section or key.
+	NoRAMNodes Key = "cluster_status.no_ram_nodes"
+	// JSONMapAtomOrder: documents the CLI builds as Erlang maps (status, cluster_status)
+	// come out in atom order, as maps iterate on Erlang/OTP 26+, which 4.0 requires;
+	// before, in sorted order (OTP ≤ 25).
+	JSONMapAtomOrder Key = "json.map_atom_order"
+	// NodeTags: status has a Tags section (node tags).
+	NodeTags Key = "status.tags"
+	// NoFileDescriptors: status no longer reports file descriptors.
+	NoFileDescriptors Key = "status.no_file_descriptors"
+	// SupportStatusLink: status's release series support status is a link.
+	SupportStatusLink Key = "status.support_status_link"
+	// BinaryUnits: status --unit also takes k, ki/kib, m, mi/mib, g, gi/gib, t, ti/tib, p… .
+	BinaryUnits Key = "status.binary_units"
+	// NoSocketsLine: status's File Descriptors section has no Sockets line.
+	NoSocketsLine Key = "status.no_sockets"
+	// StatusInspectsTags: a stray debug print in status writes the node tags as an
+	// Elixir term ("[]") between the banner and the Runtime section.
+	StatusInspectsTags Key = "status.inspects_tags"
 )
 
 var changes = []Change{
@@ -55,6 +95,51 @@ var changes = []Change{
 	{Key: ClassicQueueLeader, Since: since("4.0.3"),
 		Summary: "list_queues leader and members of a classic queue are its node",
 		Source:  "rabbit_amqqueue_process.erl i(leader)/i(members), first in v4.0.3; obs-4.3.6"},
+	{Key: ClearPermissionsUnchecked, Since: since("3.12.0"),
+		Summary: "clear_permissions/clear_topic_permissions of a missing user or vhost succeed",
+		Source:  "rabbit_auth_backend_internal:clear_permissions/3 calls rabbit_db_user without with_user_and_vhost from v3.12.0; obs-4.3.6"},
+	{Key: QuorumCriticalCoversStreams, Since: since("3.11.4"),
+		Summary: "check_if_node_is_quorum_critical: \"… quorum of any queues/streams ...\"",
+		Source:  "queues/commands/check_if_node_is_quorum_critical_command.ex banner, first in v3.11.4; obs-4.3.6"},
+	{Key: CertificateExpirationAllBanner, Since: since("4.0.6"),
+		Summary: "check_certificate_expiration: \"Checking certificate expiration for all certificates on node …\"",
+		Source:  "diagnostics/commands/check_certificate_expiration_command.ex banner, first in v4.0.6; obs-4.3.6"},
+	{Key: LocalAlarmsNoOp, Since: since("4.3.0"),
+		Summary: "check_local_alarms is a deprecated no-op",
+		Source:  "diagnostics/commands/check_local_alarms_command.ex, commit 4491083397, first in v4.3.0; obs-4.3.6"},
+	{Key: FeatureFlagGroupWording, Since: since("4.0.0"),
+		Summary: "enable_feature_flag \"\": \"feature flag (or group) name cannot be an empty string\"",
+		Source:  "ctl/commands/enable_feature_flag_command.ex validate/2, first in v4.0.0; obs-4.3.6"},
+	{Key: CPUCores, Since: since("3.10.18"),
+		Summary: "cluster_status: Total CPU cores available cluster-wide, a CPU Cores section, cpu_cores in JSON",
+		Source:  "ctl/commands/cluster_status_command.ex, first in v3.10.18; obs-4.0.5, obs-4.3.6"},
+	{Key: ClusterTags, Since: since("4.0.4"),
+		Summary: "cluster_status: a Cluster Tags section, cluster_tags in JSON",
+		Source:  "ctl/commands/cluster_status_command.ex, first in v4.0.4; obs-4.0.5"},
+	{Key: NoRAMNodes, Since: since("4.3.0"),
+		Summary: "cluster_status: no RAM Nodes section, no ram_nodes in JSON",
+		Source:  "ctl/commands/cluster_status_command.ex, last in v4.2.9; obs-4.3.6"},
+	{Key: JSONMapAtomOrder, Since: since("4.0.0"),
+		Summary: "status and cluster_status JSON keys in Erlang/OTP 26's map order",
+		Source:  "OTP 26 orders small maps' atom keys by atom index; 4.0 requires OTP 26+; obs-4.0.5, obs-4.3.6"},
+	{Key: NodeTags, Since: since("4.0.4"),
+		Summary: "status: a Tags section after Alarms",
+		Source:  "ctl/commands/status_command.ex, first in v4.0.4; obs-4.3.6"},
+	{Key: NoFileDescriptors, Since: since("4.3.0"),
+		Summary: "status: no File Descriptors section, no file_descriptors in JSON",
+		Source:  "ctl/commands/status_command.ex, last in v4.2.9; obs-4.3.6"},
+	{Key: SupportStatusLink, Since: since("3.13.4"),
+		Summary: "status: \"RabbitMQ release series support status: see https://www.rabbitmq.com/release-information\"",
+		Source:  "ctl/commands/status_command.ex, first in v3.13.4; obs-4.3.6"},
+	{Key: BinaryUnits, Since: since("3.13.0"),
+		Summary: "status --unit takes binary units; the error lists bytes, mb, mib, gb, gib, tb, tib",
+		Source:  "information_unit.ex known_units/0 and status_command.ex validate/2, first in v3.13.0; obs-4.3.6"},
+	{Key: NoSocketsLine, Since: since("4.0.0"),
+		Summary: "status: File Descriptors has only its Total line",
+		Source:  "ctl/commands/status_command.ex, last in v3.13.7; obs-4.0.5"},
+	{Key: StatusInspectsTags, Since: since("4.0.4"), Until: since("4.1.3"),
+		Summary: "status prints the node tags term (\"[]\") before Runtime",
+		Source:  "IO.inspect(m[:tags]) in ctl/commands/status_command.ex, v4.0.4 to v4.1.2; obs-4.0.5"},
 }
 
 // commands are the commands that some supported release lacks.

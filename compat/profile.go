@@ -16,7 +16,7 @@ func (p Profile) Has(k Key) bool {
 	if !ok {
 		panic("compat: unknown change " + string(k))
 	}
-	return c.Since.Contains(p.Version)
+	return c.Since.Contains(p.Version) && (len(c.Until) == 0 || !c.Until.Contains(p.Version))
 }
 
 // Command is a command that not every release has.
