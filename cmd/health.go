@@ -20,10 +20,10 @@ type healthCheck struct {
 	banner                    func(r *release, node string, args []string) string
 	// noop, when it says so, is a release where the check is a deprecated no-op that
 	// always passes (nothing is asked of the broker).
-	noop func(r *release) bool
-	path                      func(args []string) []string
-	ok                        func(node string, args []string, body mgmtapi.Item) string
-	failure                   func(node string, args []string, body mgmtapi.Item) string
+	noop    func(r *release) bool
+	path    func(args []string) []string
+	ok      func(node string, args []string, body mgmtapi.Item) string
+	failure func(node string, args []string, body mgmtapi.Item) string
 	// bare prints the failure without "Error:", as check_port_listener does.
 	bare bool
 }
@@ -130,8 +130,10 @@ var healthChecks = []healthCheck{
 	},
 	{
 		name: "check_virtual_hosts", short: "Health check that checks if all vhosts are running in the target node",
-		banner: func(_ *release, n string, _ []string) string { return "Checking if all vhosts are running on node " + n + " ..." },
-		path:   func([]string) []string { return []string{"virtual-hosts"} },
+		banner: func(_ *release, n string, _ []string) string {
+			return "Checking if all vhosts are running on node " + n + " ..."
+		},
+		path: func([]string) []string { return []string{"virtual-hosts"} },
 		ok: func(n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported all vhosts as running"
 		},
@@ -303,8 +305,10 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 				units = strings.TrimSuffix(unit, "s")
 			}
 			h := healthCheck{
-				banner: func(_ *release, n string, _ []string) string { return "Checking certificate expiration on node " + n + " ..." },
-				path:   func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
+				banner: func(_ *release, n string, _ []string) string {
+					return "Checking certificate expiration on node " + n + " ..."
+				},
+				path: func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
 				ok: func(string, []string, mgmtapi.Item) string {
 					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)
 				},
