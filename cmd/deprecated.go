@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/rmqctl/rmqctl/completions"
@@ -61,4 +62,47 @@ func runListDeprecatedFeatures(ctx context.Context, o *ListDeprecatedFeaturesOpt
 			return c.ListDeprecatedFeatures(ctx, o.Used, func(it mgmtapi.Item) error { return rows.Row(rowOf(o.Columns, it)...) })
 		},
 	})
+}
+
+func newCmdCheckDeprecatedFeaturesUsed(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check_if_any_deprecated_features_are_used",
+		Short: "Generate a report listing all deprecated features in use",
+		Long: `Health check (RabbitMQ 3.13.0+): exit 0 when no deprecated feature is in use, else 69
+with their names on stderr, as rabbitmq-diagnostics does.`,
+		Example: "  rmqctl check_if_any_deprecated_features_are_used",
+		Args:    noArgs(),
+		RunE: func(c *cobra.Command, _ []string) error {
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			f.Banner("Checking if any deprecated features are used ...")
+			ctx, cancel := f.withTimeout(c.Context())
+			defer cancel()
+			var names []string
+			if err := client.ListDeprecatedFeatures(ctx, true, func(it mgmtapi.Item) error {
+				names = append(names, termText(it.Get("name")))
+				return nil
+			}); err != nil {
+				return err
+			}
+			sort.Strings(names)
+			switch {
+			case len(names) == 0 && f.format() == output.JSON:
+				return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
+			case len(names) == 0:
+				if f.g.Silent {
+					return nil
+				}
+				return f.printMessage("Cluster reported no deprecated features in use")
+			case f.format() == output.JSON:
+				doc := (&output.OrderedObject{}).Set("deprecated_features", names).
+					Set("message", "Cluster reported deprecated features in use").Set("result", "error")
+				b, _ := doc.MarshalJSON()
+				return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(b)}
+			}
+			return &cliError{code: exitUnavailable, layout: layoutBare, msg: strings.Join(names, "\n")}
+		},
+	}
 }

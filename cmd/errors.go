@@ -155,6 +155,17 @@ func (f *Factory) notFoundError(ctx context.Context) error {
 	return genericError("not_found")
 }
 
+// errVhostProtected is delete_vhost's refusal of a vhost protected from deletion (4.0.6+):
+// exit 65, or under --formatter json the CLI's {"node","reason","result"} and 69.
+func (f *Factory) errVhostProtected() error {
+	const msg = "Cannot delete this virtual host: it is protected from deletion. To lift the protection, inspect and update its metadata"
+	if f.format() == output.JSON {
+		b, _ := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("reason", msg).Set("result", "error").MarshalJSON()
+		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(b)}
+	}
+	return &cliError{code: exitDataErr, msg: msg}
+}
+
 // firstErr is the first non-nil error.
 func firstErr(errs ...error) error {
 	for _, err := range errs {

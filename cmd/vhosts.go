@@ -2,9 +2,13 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -30,6 +34,8 @@ type AddVhostOptions struct {
 	Description      string
 	Tags             string
 	DefaultQueueType string
+	// badQueueType: --default-queue-type names no queue type.
+	badQueueType bool
 }
 
 func newCmdAddVhost(f *Factory) *cobra.Command {
@@ -44,11 +50,7 @@ unchanged, as rabbitmqctl does.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Name = args[0]
-			if c.Flags().Changed("default-queue-type") {
-				if err := validateQueueType(o.DefaultQueueType); err != nil {
-					return err
-				}
-			}
+			o.badQueueType = c.Flags().Changed("default-queue-type") && validateQueueType(o.DefaultQueueType) != nil
 			return runAddVhost(c.Context(), o)
 		},
 	}
@@ -63,6 +65,9 @@ func runAddVhost(ctx context.Context, o *AddVhostOptions) error {
 	client, err := f.Client()
 	if err != nil {
 		return err
+	}
+	if o.badQueueType {
+		return f.badQueueTypeError(ctx, o)
 	}
 	f.Banner(`Adding vhost "%s" ...`, o.Name)
 	ctx, cancel := f.withTimeout(ctx)
@@ -80,6 +85,28 @@ func runAddVhost(ctx context.Context, o *AddVhostOptions) error {
 		return err
 	}
 	return f.printDone()
+}
+
+// badQueueTypeError refuses an unknown --default-queue-type as the release does: 4.2.8
+// and 4.3.2 check it before anything else (65); 4.0–4.2.7 print the server's error
+// term and exit 0, where rmqctl exits 65 (README); 3.x says "invalid_queue_type" (69).
+// No vhost is created in any case.
+func (f *Factory) badQueueTypeError(ctx context.Context, o *AddVhostOptions) error {
+	p, err := f.Profile(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Has(compat.ClientChecksQueueType) {
+		return validateQueueType(o.DefaultQueueType)
+	}
+	f.Banner(`Adding vhost "%s" ...`, o.Name)
+	if p.Has(compat.QueueTypeErrorTerm) {
+		if _, err := fmt.Fprintf(f.Out(), "{:error, :invalid_queue_type, %s}\n", elixirString(o.DefaultQueueType)); err != nil {
+			return err
+		}
+		return &cliError{code: exitDataErr, layout: layoutSilent}
+	}
+	return genericError("invalid_queue_type")
 }
 
 // DeleteVhostOptions are delete_vhost's inputs.
@@ -113,8 +140,12 @@ func runDeleteVhost(ctx context.Context, o *DeleteVhostOptions) error {
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.DeleteVhost(ctx, o.Name); err != nil {
-		if mgmtapi.IsNotFound(err) {
+		var ae *mgmtapi.APIError
+		switch {
+		case mgmtapi.IsNotFound(err):
 			return errVhostNotFoundBare(o.Name)
+		case errors.As(err, &ae) && ae.Status == http.StatusPreconditionFailed:
+			return f.errVhostProtected()
 		}
 		return err
 	}

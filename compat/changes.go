@@ -74,6 +74,13 @@ const (
 	// StatusInspectsTags: a stray debug print in status writes the node tags as an
 	// Elixir term ("[]") between the banner and the Runtime section.
 	StatusInspectsTags Key = "status.inspects_tags"
+	// QueueTypeErrorTerm: add_vhost with an unknown --default-queue-type prints the
+	// server's {:error, :invalid_queue_type, "x"} (and exits 0); before, "Error:
+	// invalid_queue_type" and 69.
+	QueueTypeErrorTerm Key = "add_vhost.queue_type_term"
+	// ClientChecksQueueType: add_vhost checks --default-queue-type before anything else
+	// ("Bad argument: Default queue type must be one of …", 65).
+	ClientChecksQueueType Key = "add_vhost.queue_type_checked"
 )
 
 var changes = []Change{
@@ -140,6 +147,12 @@ var changes = []Change{
 	{Key: StatusInspectsTags, Since: since("4.0.4"), Until: since("4.1.3"),
 		Summary: "status prints the node tags term (\"[]\") before Runtime",
 		Source:  "IO.inspect(m[:tags]) in ctl/commands/status_command.ex, v4.0.4 to v4.1.2; obs-4.0.5"},
+	{Key: QueueTypeErrorTerm, Since: since("4.0.0"),
+		Summary: "add_vhost --default-queue-type bogus prints {:error, :invalid_queue_type, \"bogus\"}",
+		Source:  "obs-3.10.8 (Error: invalid_queue_type, 69), obs-4.0.5 (the term, exit 0); UNCONFIRMED for 3.11–3.13"},
+	{Key: ClientChecksQueueType, Since: since("4.2.8", "4.3.2"),
+		Summary: "add_vhost validates --default-queue-type itself (65)",
+		Source:  "core/virtual_hosts.ex validate_default_queue_type, first in v4.2.8 and v4.3.2; obs-4.3.6"},
 }
 
 // commands are the commands that some supported release lacks.

@@ -144,6 +144,8 @@ func TestDifferentialErrors(t *testing.T) {
 		{"authenticate_user", "a", "b", "c"},
 		{"delete_vhost", nosuch},
 		{"delete_vhost", nosuch, "--formatter", "json"},
+		{"add_vhost", nosuch, "--default-queue-type", "bogus"},
+		{"add_vhost", nosuch, "--default-queue-type", ""},
 		{"set_vhost_tags", nosuch, "a", "b"},
 		{"set_vhost_tags", nosuch, "a", "--formatter", "json"},
 		{"list_vhosts", "foo", "bar", "name"},
