@@ -305,7 +305,10 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 				units = strings.TrimSuffix(unit, "s")
 			}
 			h := healthCheck{
-				banner: func(_ *release, n string, _ []string) string {
+				banner: func(r *release, n string, _ []string) string {
+					if r.Has(compat.CertificateExpirationAllBanner) {
+						return "Checking certificate expiration for all certificates on node " + n + " ..."
+					}
 					return "Checking certificate expiration on node " + n + " ..."
 				},
 				path: func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
