@@ -4,7 +4,9 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -32,12 +34,16 @@ func newCmdListDeprecatedFeatures(f *Factory) *cobra.Command {
 		ValidArgsFunction: completions.Columns(deprecatedFeatureItems.names()),
 		Use:               "list_deprecated_features [--used] [<column> ...]",
 		Short:             "Lists deprecated features",
-		Long: "Lists deprecated features (RabbitMQ 3.13.0+), as a pretty table by default as rabbitmqctl does. Columns: " +
+		Long: "Lists deprecated features (RabbitMQ 3.13.0+); from 4.1.3 and 4.2.0 as a pretty table by default, as rabbitmqctl does. Columns: " +
 			strings.Join(deprecatedFeatureItems.names(), ", ") + " (default: name, deprecation_phase, state).\n" +
 			"With --used, only the features in use (rabbitmqctl 3.13–4.3 always prints none there: a bug).",
-		Example:     "  rmqctl list_deprecated_features --used --formatter json",
-		Annotations: map[string]string{annDefaultFormatter: string(output.PrettyTable)},
+		Example: "  rmqctl list_deprecated_features --used --formatter json",
 		RunE: func(c *cobra.Command, args []string) error {
+			if pretty, err := f.has(c.Context(), compat.DeprecatedFeaturesPrettyTable); err != nil {
+				return err
+			} else if pretty {
+				f.defaultFormat(c, output.PrettyTable)
+			}
 			cols, err := deprecatedFeatureItems.parse(c.Context(), f, c.Name(), args)
 			if err != nil {
 				return err
@@ -105,4 +111,47 @@ with their names on stderr, as rabbitmq-diagnostics does.`,
 			return &cliError{code: exitUnavailable, layout: layoutBare, msg: strings.Join(names, "\n")}
 		},
 	}
+}
+
+func newCmdNodeHealthCheck(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "node_health_check",
+		Short: "DEPRECATED. Performs intrusive, opinionated health checks on a fully booted node",
+		Long: `DEPRECATED (a no-op from RabbitMQ 3.13.0, as in rabbitmqctl). Before 3.13 it runs the
+node's own health check (GET /api/healthchecks/node): "Health check passed", or exit 70.
+Prefer the check_* commands.`,
+		Example: "  rmqctl node_health_check",
+		Args:    noArgs(),
+		RunE: func(c *cobra.Command, _ []string) error {
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			noop, err := f.has(c.Context(), compat.NodeHealthCheckNoOp)
+			if err != nil {
+				return err
+			}
+			if noop {
+				f.Banner("This command is DEPRECATED and is a no-op. It will be removed in a future version. \n" +
+					"Use one of the options covered in https://www.rabbitmq.com/monitoring.html#health-checks instead.")
+				return f.printDone()
+			}
+			f.Banner("This command is DEPRECATED and will be removed in a future version.\n"+
+				"It performs intrusive, opinionated health checks and requires a fully booted node.\n"+
+				"Use one of the options covered in https://www.rabbitmq.com/monitoring.html#health-checks instead.\n"+
+				"Timeout: %d seconds ...\nChecking health of node %s ...", int(f.timeout(c)/time.Second), f.NodeName())
+			ctx, cancel := f.withTimeout(c.Context())
+			defer cancel()
+			ok, body, err := client.NodeHealthCheck(ctx)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &cliError{code: exitSoftware, msg: "Error: health check failed. Message: " + reasonOf(body)}
+			}
+			return f.printResult("Health check passed")
+		},
+	}
+	c.Annotations = map[string]string{annTimeoutMS: "70000"}
+	return c
 }

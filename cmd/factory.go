@@ -102,6 +102,14 @@ func (f *Factory) format() output.Format {
 	return fm
 }
 
+// defaultFormat makes fm the command's formatter unless --formatter says otherwise.
+func (f *Factory) defaultFormat(c *cobra.Command, fm output.Format) {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[annDefaultFormatter] = string(fm)
+}
+
 // informational reports whether banners and hints are printed.
 func (f *Factory) informational() bool {
 	return !f.g.Quiet && !f.g.Silent && !f.format().MachineReadable()
@@ -120,12 +128,14 @@ func (f *Factory) Banner(format string, args ...any) {
 func (f *Factory) headers() bool { return !f.g.Silent && !f.g.NoTableHeaders }
 
 // NewListHeaders starts a list whose header row is printed or not as headers says.
-// JSON rows give their keys in the order of the broker release's rabbitmqctl.
+// JSON rows give their keys, and CSV rows their empty lists, as the broker release's
+// rabbitmqctl does.
 func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *output.ListWriter {
 	o := output.ListOptions{Headers: headers, Streamed: streamed}
-	if f.format() == output.JSON && f.current != nil {
+	if fm := f.format(); (fm == output.JSON || fm == output.CSV) && f.current != nil {
 		if p, err := f.Profile(f.current.Context()); err == nil {
 			o.JSONOrder = p.JSONOrder(f.current.Name(), columns)
+			o.CSVBlankEmptyLists = p.Has(compat.CSVPlainLists)
 		}
 	}
 	return output.NewList(f.Out(), f.format(), columns, o)

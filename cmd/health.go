@@ -22,8 +22,10 @@ type healthCheck struct {
 	// always passes (nothing is asked of the broker).
 	noop    func(r *release) bool
 	path    func(args []string) []string
-	ok      func(node string, args []string, body mgmtapi.Item) string
-	failure func(node string, args []string, body mgmtapi.Item) string
+	ok      func(r *release, node string, args []string, body mgmtapi.Item) string
+	failure func(r *release, node string, args []string, body mgmtapi.Item) string
+	// okJSON, when set, is the check's JSON on success (default {"result":"ok"}).
+	okJSON func(node string, args []string) *output.OrderedObject
 	// bare prints the failure without "Error:", as check_port_listener does.
 	bare bool
 }
@@ -80,10 +82,12 @@ var healthChecks = []healthCheck{
 			}
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
-		noop:    func(r *release) bool { return r.Has(compat.LocalAlarmsNoOp) },
-		path:    func([]string) []string { return []string{"local-alarms"} },
-		ok:      func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
-		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
+		noop: func(r *release) bool { return r.Has(compat.LocalAlarmsNoOp) },
+		path: func([]string) []string { return []string{"local-alarms"} },
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
+			return "Node " + n + " reported no local alarms"
+		},
+		failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 	},
 	{
 		name: "check_alarms", short: "Health check that fails (returns with a non-zero code) if the target node reports any alarms, local or cluster-wide",
@@ -91,10 +95,10 @@ var healthChecks = []healthCheck{
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
 		path: func([]string) []string { return []string{"alarms"} },
-		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported no alarms, local or clusterwide"
 		},
-		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
+		failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 		bare:    true,
 	},
 	{
@@ -105,10 +109,13 @@ var healthChecks = []healthCheck{
 			return "Asking node " + n + " if there's an active listener on port " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"port-listener", a[0]} },
-		ok: func(n string, a []string, _ mgmtapi.Item) string {
+		okJSON: func(n string, a []string) *output.OrderedObject {
+			return (&output.OrderedObject{}).Set("node", n).Set("port", a[0]).Set("result", "ok")
+		},
+		ok: func(_ *release, n string, a []string, _ mgmtapi.Item) string {
 			return "A listener for port " + a[0] + " is running on node " + n + "."
 		},
-		failure: func(n string, a []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, a []string, b mgmtapi.Item) string {
 			return "No listener for port " + a[0] + " is active on node " + n + ". Found listeners that use the following ports: " + sortedTexts(b.Get("ports"))
 		},
 		bare: true,
@@ -121,10 +128,13 @@ var healthChecks = []healthCheck{
 			return "Asking node " + n + " if there's an active listener for protocol " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"protocol-listener", a[0]} },
-		ok: func(n string, a []string, _ mgmtapi.Item) string {
+		okJSON: func(n string, a []string) *output.OrderedObject {
+			return (&output.OrderedObject{}).Set("node", n).Set("protocol", a[0]).Set("result", "ok")
+		},
+		ok: func(_ *release, n string, a []string, _ mgmtapi.Item) string {
 			return "A listener for protocol " + a[0] + " is running on node " + n + "."
 		},
-		failure: func(n string, a []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, a []string, b mgmtapi.Item) string {
 			return "No listener for protocol " + a[0] + " is active on node " + n + ". Found listeners for the following protocols: " + sortedTexts(b.Get("protocols"))
 		},
 	},
@@ -134,10 +144,10 @@ var healthChecks = []healthCheck{
 			return "Checking if all vhosts are running on node " + n + " ..."
 		},
 		path: func([]string) []string { return []string{"virtual-hosts"} },
-		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported all vhosts as running"
 		},
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, _ []string, b mgmtapi.Item) string {
 			down, _ := b.Get("virtual-hosts").([]any)
 			lines := []string{"Some virtual hosts on node " + n + " are down:"}
 			for _, v := range down {
@@ -155,19 +165,25 @@ var healthChecks = []healthCheck{
 			return "Checking if node " + n + " is critical for quorum of any quorum queues ..."
 		},
 		path: func([]string) []string { return []string{"node-is-quorum-critical"} },
-		ok: func(n string, _ []string, b mgmtapi.Item) string {
-			if reasonOf(b) == "single node cluster" {
+		ok: func(r *release, n string, _ []string, b mgmtapi.Item) string {
+			switch {
+			case reasonOf(b) == "single node cluster":
 				return "Node " + n + " seems to be the only one in a single node cluster, the check does not apply"
+			case r.Has(compat.QuorumCriticalCoversStreams):
+				return "Node " + n + " reported no queues/streams with minimum quorum"
 			}
 			return "Node " + n + " reported no quorum queues with minimum quorum"
 		},
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
+		failure: func(r *release, n string, _ []string, b mgmtapi.Item) string {
 			var lines []string
+			format := "queue '%s' in vhost '%s' would lose quorum if node %s is stopped"
+			if r.Has(compat.QuorumCriticalCoversStreams) {
+				format = "queue '%s' in vhost '%s' will become unavailable if node %s stops"
+			}
 			if qs, ok := b.Get("queues").([]any); ok {
 				for _, q := range qs {
 					if o, ok := q.(*mgmtapi.Object); ok {
-						lines = append(lines, fmt.Sprintf("queue '%s' in vhost '%s' would lose quorum if node %s is stopped",
-							termText(o.Get("name")), termText(o.Get("virtual_host")), n))
+						lines = append(lines, fmt.Sprintf(format, termText(o.Get("name")), termText(o.Get("virtual_host")), n))
 					}
 				}
 			}
@@ -223,11 +239,15 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 	}
 	if ok {
 		if f.format() == output.JSON {
-			return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
+			doc := (&output.OrderedObject{}).Set("result", "ok")
+			if h.okJSON != nil {
+				doc = h.okJSON(node, args)
+			}
+			return output.JSONLine(f.Out(), doc)
 		}
-		return f.printMessage(h.ok(node, args, body))
+		return f.printMessage(h.ok(r, node, args, body))
 	}
-	msg := h.failure(node, args, body)
+	msg := h.failure(r, node, args, body)
 	if f.format() == output.JSON {
 		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(marshalFailure(body))}
 	}
@@ -277,9 +297,6 @@ func newCmdCheckRunning(f *Factory) *cobra.Command {
 			if n.Get("running") != true {
 				return genericError("RabbitMQ on node " + node + " is not running or has not fully booted yet (check with is_booting)")
 			}
-			if f.format() == output.JSON {
-				return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
-			}
 			return f.printMessage("RabbitMQ on node " + node + " is fully booted and running")
 		},
 	}
@@ -312,10 +329,10 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 					return "Checking certificate expiration on node " + n + " ..."
 				},
 				path: func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
-				ok: func(string, []string, mgmtapi.Item) string {
+				ok: func(*release, string, []string, mgmtapi.Item) string {
 					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)
 				},
-				failure: func(_ string, _ []string, b mgmtapi.Item) string {
+				failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string {
 					var lines []string
 					expired, _ := b.Get("expired").([]any)
 					for _, e := range expired {

@@ -43,8 +43,21 @@ func permissionWriteError(ctx context.Context, client *mgmtapi.Client, user, vho
 		if text, ok := invalidRegexpText(ae.Reason); ok {
 			return genericError(text)
 		}
+		if x, ok := noSuchExchange(ae.Reason); ok { // 4.3.2+: the exchange must exist
+			msg := "Exchange " + x + " does not exist"
+			return &cliError{code: exitUnavailable, msg: msg, jsonMsg: msg}
+		}
 	}
 	return err
+}
+
+// noSuchExchange reads the server's ["no_such_exchange", Name] refusal.
+func noSuchExchange(reason string) (string, bool) {
+	var v []string
+	if json.Unmarshal([]byte(reason), &v) != nil || len(v) != 2 || v[0] != "no_such_exchange" {
+		return "", false
+	}
+	return v[1], true
 }
 
 // invalidRegexpText renders the server's ["invalid_regexp", Pattern, [Message, Pos]]

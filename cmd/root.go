@@ -134,7 +134,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdListDeprecatedFeatures(f), newCmdAwaitOnlineNodes(f))
 	add(groupNode, newCmdStatus(f), newCmdClusterStatus(f))
 	add(groupNode, healthCommands(f)...)
-	add(groupNode, newCmdCheckDeprecatedFeaturesUsed(f))
+	add(groupNode, newCmdCheckDeprecatedFeaturesUsed(f), newCmdNodeHealthCheck(f))
 	add(groupDeclare, newCmdDiff(f), newCmdApply(f))
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))

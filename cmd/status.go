@@ -225,8 +225,12 @@ func statusFields(p compat.Profile, ov, node mgmtapi.Item, vhosts int) *output.O
 		Set("product_name", ov.Get("product_name")).
 		Set("product_version", ov.Get("product_version")).
 		Set("rabbitmq_version", ov.Get("rabbitmq_version"))
-	if !p.Has(compat.SupportStatusLink) {
-		doc.Set("release_series_support_status", ov.Get("release_series_support_status"))
+	if !p.Has(compat.NoSupportStatusJSON) {
+		support := ov.Get("release_series_support_status")
+		if p.Has(compat.SupportStatusLink) || support == nil {
+			support = "see https://www.rabbitmq.com/release-information"
+		}
+		doc.Set("release_series_support_status", support)
 	}
 	doc.Set("run_queue", node.Get("run_queue"))
 	if p.Has(compat.NodeTags) {

@@ -88,9 +88,9 @@ func runAddVhost(ctx context.Context, o *AddVhostOptions) error {
 }
 
 // badQueueTypeError refuses an unknown --default-queue-type as the release does: 4.2.8
-// and 4.3.2 check it before anything else (65); 4.0–4.2.7 print the server's error
-// term and exit 0, where rmqctl exits 65 (README); 3.x says "invalid_queue_type" (69).
-// No vhost is created in any case.
+// and 4.3.2 check it before anything else (65); 3.13.4–4.2.7 print the server's error
+// term and exit 0, where rmqctl exits 65 (README); 3.11.0–3.13.3 say "Unsupported
+// default queue type" (64); 3.10 "invalid_queue_type" (69). No vhost is created.
 func (f *Factory) badQueueTypeError(ctx context.Context, o *AddVhostOptions) error {
 	p, err := f.Profile(ctx)
 	if err != nil {
@@ -105,6 +105,9 @@ func (f *Factory) badQueueTypeError(ctx context.Context, o *AddVhostOptions) err
 			return err
 		}
 		return &cliError{code: exitDataErr, layout: layoutSilent}
+	}
+	if p.Has(compat.UnsupportedQueueType) {
+		return &cliError{code: exitUsage, msg: "Unsupported default queue type"}
 	}
 	return genericError("invalid_queue_type")
 }

@@ -31,7 +31,7 @@ const (
 	PlainUsageHeading Key = "usage.plain"
 	// JSONAtomKeyOrder: --formatter json writes each row as an Erlang map through
 	// thoas, so keys come in the release's atom order, not the order requested
-	// (jsonorder.go).
+	// (jsonorder.go). Error objects have string keys and stay sorted.
 	JSONAtomKeyOrder Key = "json.atom_order"
 	// ClassicQueueLeader: list_queues shows a classic queue's node as its leader and
 	// only member.
@@ -81,6 +81,25 @@ const (
 	// ClientChecksQueueType: add_vhost checks --default-queue-type before anything else
 	// ("Bad argument: Default queue type must be one of …", 65).
 	ClientChecksQueueType Key = "add_vhost.queue_type_checked"
+	// UnsupportedQueueType: add_vhost with an unknown queue type says "Unsupported
+	// default queue type" (64) (3.11.0 to 3.13.3).
+	UnsupportedQueueType Key = "add_vhost.unsupported_queue_type"
+	// NoSupportStatusJSON: status JSON has no release_series_support_status.
+	NoSupportStatusJSON Key = "status.no_support_status_json"
+	// DeleteQueuePreconditionTerm: delete_queue --if-empty/--if-unused refusals print
+	// the server's precondition_failed term (69).
+	DeleteQueuePreconditionTerm Key = "delete_queue.precondition_term"
+	// NoSuchQueueWording: delete_queue of a missing queue says "No such queue was found".
+	NoSuchQueueWording Key = "delete_queue.no_such_queue"
+	// CSVPlainLists: the csv formatter writes an empty list as an empty field.
+	CSVPlainLists Key = "csv.plain_lists"
+	// DeprecatedFeaturesPrettyTable: list_deprecated_features defaults to pretty_table.
+	DeprecatedFeaturesPrettyTable Key = "list_deprecated_features.pretty"
+	// NodeHealthCheckNoOp: node_health_check is a deprecated no-op.
+	NodeHealthCheckNoOp Key = "node_health_check.noop"
+	// ImportWatchLogs: import_definitions' success text ends "Watch target node logs
+	// for completion."
+	ImportWatchLogs Key = "import_definitions.watch_logs"
 )
 
 var changes = []Change{
@@ -90,15 +109,15 @@ var changes = []Change{
 	{Key: NotFoundIsDataError, Since: since("3.11.16"),
 		Summary: "not_found errors print \"Object (queue, stream, exchange, etc) was not found\" and exit 65",
 		Source:  "rabbitmqctl.ex:490-502 and core/exit_codes.ex:45-47 at v4.3.5, first in v3.11.16"},
-	{Key: UnsortedErrorKeys, Since: since("4.0.0"),
+	{Key: UnsortedErrorKeys, Since: since("3.13.0"),
 		Summary: "unknown info keys are listed in the order given, not sorted",
-		Source:  "ctl/info_keys.ex invalid_info_keys/2 returns MapSet.to_list/1, whose order is Erlang's map order: sorted up to OTP 25, atom order from OTP 26, which 4.0 requires; obs-4.0.5, obs-4.3.6"},
+		Source:  "ctl/info_keys.ex invalid_info_keys/2 returns MapSet.to_list/1, whose order is Erlang's map order: sorted up to OTP 25, atom order from OTP 26, which 3.13.0 requires (3.12 runs on either); obs-4.0.5, obs-4.3.6"},
 	{Key: PlainUsageHeading, Since: since("4.0.0"),
 		Summary: "the Usage heading of argument errors is plain text",
 		Source:  "obs-3.10.8 (bold), obs-4.0.5, obs-4.3.6 (plain)"},
-	{Key: JSONAtomKeyOrder, Since: since("4.3.0"),
+	{Key: JSONAtomKeyOrder, Since: since("4.2.6"),
 		Summary: "JSON rows have their keys in the release's atom order",
-		Source:  "RabbitMQ.CLI.Core.JSON backed by :thoas from v4.3.0 (commit 12ebba5e4f); obs-4.3.6"},
+		Source:  "RabbitMQ.CLI.Core.JSON (thoas + normalize, proplists become maps) from v4.2.6 and v4.3.0 (commit 12ebba5e4f); obs-4.3.6"},
 	{Key: ClassicQueueLeader, Since: since("4.0.3"),
 		Summary: "list_queues leader and members of a classic queue are its node",
 		Source:  "rabbit_amqqueue_process.erl i(leader)/i(members), first in v4.0.3; obs-4.3.6"},
@@ -106,7 +125,7 @@ var changes = []Change{
 		Summary: "clear_permissions/clear_topic_permissions of a missing user or vhost succeed",
 		Source:  "rabbit_auth_backend_internal:clear_permissions/3 calls rabbit_db_user without with_user_and_vhost from v3.12.0; obs-4.3.6"},
 	{Key: QuorumCriticalCoversStreams, Since: since("3.11.4"),
-		Summary: "check_if_node_is_quorum_critical: \"… quorum of any queues/streams ...\"",
+		Summary: "check_if_node_is_quorum_critical speaks of queues/streams: banner, \"reported no queues/streams with minimum quorum\", \"… will become unavailable if node N stops\"",
 		Source:  "queues/commands/check_if_node_is_quorum_critical_command.ex banner, first in v3.11.4; obs-4.3.6"},
 	{Key: CertificateExpirationAllBanner, Since: since("4.0.6"),
 		Summary: "check_certificate_expiration: \"Checking certificate expiration for all certificates on node …\"",
@@ -126,9 +145,9 @@ var changes = []Change{
 	{Key: NoRAMNodes, Since: since("4.3.0"),
 		Summary: "cluster_status: no RAM Nodes section, no ram_nodes in JSON",
 		Source:  "ctl/commands/cluster_status_command.ex, last in v4.2.9; obs-4.3.6"},
-	{Key: JSONMapAtomOrder, Since: since("4.0.0"),
+	{Key: JSONMapAtomOrder, Since: since("3.13.0"),
 		Summary: "status and cluster_status JSON keys in Erlang/OTP 26's map order",
-		Source:  "OTP 26 orders small maps' atom keys by atom index; 4.0 requires OTP 26+; obs-4.0.5, obs-4.3.6"},
+		Source:  "OTP 26 orders small maps' atom keys by atom index; 3.13.0 requires OTP 26+ (3.12 runs on either); obs-4.0.5, obs-4.3.6"},
 	{Key: NodeTags, Since: since("4.0.4"),
 		Summary: "status: a Tags section after Alarms",
 		Source:  "ctl/commands/status_command.ex, first in v4.0.4; obs-4.3.6"},
@@ -147,9 +166,33 @@ var changes = []Change{
 	{Key: StatusInspectsTags, Since: since("4.0.4"), Until: since("4.1.3"),
 		Summary: "status prints the node tags term (\"[]\") before Runtime",
 		Source:  "IO.inspect(m[:tags]) in ctl/commands/status_command.ex, v4.0.4 to v4.1.2; obs-4.0.5"},
-	{Key: QueueTypeErrorTerm, Since: since("4.0.0"),
-		Summary: "add_vhost --default-queue-type bogus prints {:error, :invalid_queue_type, \"bogus\"}",
-		Source:  "obs-3.10.8 (Error: invalid_queue_type, 69), obs-4.0.5 (the term, exit 0); UNCONFIRMED for 3.11–3.13"},
+	{Key: UnsupportedQueueType, Since: since("3.11.0"),
+		Summary: "add_vhost --default-queue-type bogus: \"Error:\\nUnsupported default queue type\", 64",
+		Source:  "ctl/commands/add_vhost_command.ex:48 output/2, first in v3.11.0; obs-3.10.8 says invalid_queue_type (69)"},
+	{Key: QueueTypeErrorTerm, Since: since("3.13.4"),
+		Summary: "add_vhost --default-queue-type bogus prints {:error, :invalid_queue_type, \"bogus\"} (exit 0)",
+		Source:  "rabbit_vhost.erl:186 throws a 3-tuple from v3.13.4 that no output/2 clause matches; obs-4.0.5"},
+	{Key: NoSupportStatusJSON, Since: since("4.0.5"),
+		Summary: "status JSON has no release_series_support_status",
+		Source:  "rabbit.erl status/0, key gone in v4.0.5; obs-4.0.5"},
+	{Key: DeleteQueuePreconditionTerm, Since: since("3.12.5"),
+		Summary: "delete_queue --if-empty/--if-unused refused: Error: {:amqp_error, :precondition_failed, ~c\"queue 'q' in vhost 'v' not empty\", :none}, 69",
+		Source:  "ctl/commands/delete_queue_command.ex:60 calls rabbit_amqqueue:delete_with/4 from v3.12.5 and v3.13.0; obs-4.3.6"},
+	{Key: NoSuchQueueWording, Since: since("4.1.0"),
+		Summary: "delete_queue of a missing queue: \"No such queue was found\"",
+		Source:  "ctl/commands/delete_queue_command.ex:83, first in v4.1.0; obs-4.3.6"},
+	{Key: CSVPlainLists, Since: since("4.1.5", "4.2.0"),
+		Summary: "csv: an empty list is an empty field (lists of names crash the real CLI)",
+		Source:  "formatters/csv.ex lost its List/PID/Tuple/Map encoders in v4.1.5 and v4.2.0 (commit 0555f1f6bc)"},
+	{Key: DeprecatedFeaturesPrettyTable, Since: since("4.1.3", "4.2.0"),
+		Summary: "list_deprecated_features prints a pretty table by default",
+		Source:  "ctl/commands/list_deprecated_features_command.ex formatter/0, first in v4.1.3 and v4.2.0"},
+	{Key: NodeHealthCheckNoOp, Since: since("3.13.0"),
+		Summary: "node_health_check is a deprecated no-op",
+		Source:  "ctl/commands/node_health_check_command.ex:45, first in v3.13.0"},
+	{Key: ImportWatchLogs, Since: since("3.11.27", "3.12.11"),
+		Summary: "import_definitions: \"… Watch target node logs for completion.\"",
+		Source:  "ctl/commands/import_definitions_command.ex:124, first in v3.11.27 and v3.12.11"},
 	{Key: ClientChecksQueueType, Since: since("4.2.8", "4.3.2"),
 		Summary: "add_vhost validates --default-queue-type itself (65)",
 		Source:  "core/virtual_hosts.ex validate_default_queue_type, first in v4.2.8 and v4.3.2; obs-4.3.6"},

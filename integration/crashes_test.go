@@ -26,7 +26,7 @@ type realCrash struct {
 }
 
 var realCrashes = []realCrash{
-	{since: "4.3.0", why: "4.3's csv formatter cannot print list values (tags, cluster_state, metadata)",
+	{since: "4.1.5", why: "the csv formatter of 4.1.5+ and 4.2+ cannot print list values (tags, cluster_state, metadata)",
 		signature: "Error", matches: func(args []string) bool {
 			return contains(args, "csv") && (contains(args, "list_users") ||
 				(contains(args, "list_vhosts") && (contains(args, "tags") || contains(args, "cluster_state") || contains(args, "metadata"))))

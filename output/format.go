@@ -82,6 +82,8 @@ type ListOptions struct {
 	// JSONOrder, when set, is the order in which JSON objects give the columns
 	// (indexes into the columns); by default they follow the columns.
 	JSONOrder []int
+	// CSVBlankEmptyLists writes an empty list as an empty CSV field instead of "[]".
+	CSVBlankEmptyLists bool
 }
 
 // List writes rows of cells under named columns in one format. Rows are written as
@@ -138,7 +140,15 @@ func (l *ListWriter) Row(cells ...Cell) error {
 		if first {
 			l.write(csvLine(l.columns)) // rabbitmqctl's csv always has its header, even with -s
 		}
-		l.write(csvLine(texts(cells)))
+		fields := texts(cells)
+		if l.opts.CSVBlankEmptyLists {
+			for i, c := range cells {
+				if isEmptyList(c.Value) {
+					fields[i] = ""
+				}
+			}
+		}
+		l.write(csvLine(fields))
 	case PrettyTable:
 		l.pretty = append(l.pretty, texts(cells))
 	default:
@@ -148,6 +158,17 @@ func (l *ListWriter) Row(cells ...Cell) error {
 		l.write(strings.Join(texts(cells), "\t") + "\n")
 	}
 	return l.err
+}
+
+// isEmptyList reports whether a cell's value is an empty list.
+func isEmptyList(v any) bool {
+	switch t := v.(type) {
+	case []string:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }
 
 // Close ends the list, writing what an empty or buffered list still owes.
