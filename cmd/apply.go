@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/desired"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -140,6 +141,11 @@ func (f *Factory) loadDocument(path string) (*desired.Document, error) {
 	if err != nil {
 		return nil, invalidFile(err)
 	}
+	if !f.g.Silent {
+		for _, w := range doc.Warnings {
+			fmt.Fprintf(f.IO.ErrOut, "Warning: %s: %s\n", name, w)
+		}
+	}
 	return doc, nil
 }
 
@@ -167,7 +173,19 @@ func (f *Factory) makePlan(ctx context.Context, o *PlanOptions) (*desired.Plan, 
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate, RunningUser: client.Username()})
+	version := func() (compat.Version, error) { // asked only by plans that depend on it
+		raw, err := client.ServerVersion(ctx)
+		if err != nil {
+			return compat.Version{}, err
+		}
+		v, err := compat.Parse(raw)
+		if err != nil {
+			return v, configError("the broker reports version %q, which rmqctl cannot read", raw)
+		}
+		return v, nil
+	}
+	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate,
+		RunningUser: client.Username(), Version: version})
 	if err != nil {
 		return nil, nil, invalidFile(err)
 	}
@@ -486,14 +504,17 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 		left = fmt.Sprintf("; %s, %d not started", cause, n)
 	}
 	if len(failures) > 0 {
-		first := f.classify(f.current, failures[0].Err)
 		code := exitSoftware
 		if res.Unreachable {
 			code = exitUnavailable // the broker went away: rerun when it is back
 		}
+		causes := f.failureCauses(failures)
+		if len(causes) == 1 {
+			return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
+				"%d of %d changes failed: %s%s; apply again to retry them", len(failures), started, causes[0], left)}
+		}
 		return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
-			"%d of %d changes failed (first: %s %s: %s)%s; apply again to retry them",
-			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, oneLine(first.msg), left)}
+			"%d of %d changes failed%s; apply again to retry them:\n  %s", len(failures), started, left, strings.Join(causes, "\n  "))}
 	}
 	if res.Interrupted {
 		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf(
@@ -510,6 +531,48 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 			"%d conflicting objects were left as they are%s", n, hint)}
 	}
 	return nil
+}
+
+// failureCauses says why changes failed, one line per cause: the object and the
+// broker's reason, or for many objects of a kind refused for the same reason, how
+// many and the first names. A reason naming its object ("… for queue 'q1'") counts
+// as the same reason as another naming its own.
+func (f *Factory) failureCauses(failures []*desired.Outcome) []string {
+	var order []string
+	by := map[string][]*desired.Outcome{}
+	for _, o := range failures {
+		generic := strings.NewReplacer("'"+o.Name+"'", "\x01", `"`+o.Name+`"`, "\x01").Replace(oneLine(f.classify(f.current, o.Err).msg))
+		var te *mgmtapi.TransportError
+		if errors.As(o.Err, &te) {
+			generic = te.Cause() // its message names the URL, and so the object
+		}
+		key := string(o.Kind) + "\x00" + generic
+		if by[key] == nil {
+			order = append(order, key)
+		}
+		by[key] = append(by[key], o)
+	}
+	lines := make([]string, 0, len(order))
+	for _, key := range order {
+		group := by[key]
+		first := group[0]
+		reason := oneLine(f.classify(f.current, first.Err).msg)
+		if len(group) == 1 {
+			lines = append(lines, fmt.Sprintf("%s: %s", changeLabel(first.Change), reason))
+			continue
+		}
+		names := make([]string, len(group))
+		for i, o := range group {
+			names[i] = o.Name
+		}
+		lines = append(lines, fmt.Sprintf("%d %s (%s): %s", len(group), first.Kind, desired.Names(names, 3), reason))
+	}
+	return lines
+}
+
+// changeLabel names a change's object: queue "q" in vhost "v".
+func changeLabel(ch *desired.Change) string {
+	return (&desired.Object{Kind: ch.Kind, Vhost: ch.Vhost, ID: ch.ID}).Label()
 }
 
 // progress shows "Applying: n/total" on a terminal's stderr, at most ten times a second.

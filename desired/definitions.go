@@ -1,8 +1,113 @@
 package desired
 
-// Section keys of a definitions document that carry nothing to converge.
-var ignoredTopLevel = map[string]bool{
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// definitionsTopLevel are the keys of RabbitMQ's definitions documents that are not
+// sections: the version and provenance an export records (3.x and 4.x;
+// rabbit_mgmt_wm_definitions:small_parts/1 at v4.3.5), and a per-vhost export's
+// metadata, description and limits of its vhost. Any of them makes the document a
+// definitions document.
+var definitionsTopLevel = map[string]bool{
 	"rabbit_version": true, "rabbitmq_version": true, "product_name": true, "product_version": true,
+	"rabbitmq_definition_format": true, "original_cluster_name": true, "original_vhost_name": true,
+	"explanation": true, "metadata": true, "description": true, "limits": true,
+}
+
+// readMetadata checks a definitions document's top-level keys and takes from them
+// what applies:
+//   - the version, which decides the hashing algorithm of password hashes exported
+//     without one (as the server's import does);
+//   - a per-vhost export's limits, which are the limits of the vhost it is applied to
+//     (-p), like the vhost-limits parameter the same export carries;
+//   - nothing from its metadata and description: the server's per-vhost import
+//     (rabbit_definitions:apply_defs/4) leaves the target vhost's description, tags,
+//     default queue type and protection alone, and so does rmqctl.
+func (p *parser) readMetadata(sections map[string]*yaml.Node) {
+	if len(p.meta) > 0 {
+		p.definitions = true
+	}
+	keys := make([]string, 0, len(p.meta))
+	for key := range p.meta {
+		keys = append(keys, key)
+	}
+	sort.Slice(keys, func(i, j int) bool { // in the document's order
+		a, b := p.meta[keys[i]], p.meta[keys[j]]
+		return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
+	})
+	for _, key := range keys {
+		k, v := p.meta[key], resolve(sections[key])
+		switch key {
+		case "metadata":
+			if v.Kind != yaml.MappingNode {
+				p.errf(k.Line, "metadata must be a mapping (a per-vhost export's vhost metadata)")
+			}
+		case "limits":
+			lim := &entry{p: p, kind: Vhosts, line: k.Line, values: map[string]*yaml.Node{"limits": v},
+				label: (&Object{Kind: Vhosts, ID: []Field{{"name", p.defaultVhost()}}}).Label()}
+			if v.Kind != yaml.MappingNode && !(v.Kind == yaml.SequenceNode && len(v.Content) == 0) {
+				lim.errf("limits", "limits must be a mapping of limits")
+				continue
+			}
+			limits := lim.limits([]string{"max-connections", "max-queues"})
+			if !lim.bad {
+				// first: a vhost-limits parameter of the same export must agree with it
+				p.vhostLimits = append([]*Object{{Kind: Vhosts, Line: k.Line, ID: []Field{{"name", p.defaultVhost()}},
+					Fields: []Field{{"limits", limits}}}}, p.vhostLimits...)
+			}
+		default:
+			if v.Kind != yaml.ScalarNode {
+				p.errf(k.Line, "%s must be a string", key)
+				continue
+			}
+			switch key {
+			case "rabbit_version", "rabbitmq_version":
+				if p.version == "" || key == "rabbitmq_version" {
+					p.version = v.Value
+				}
+			case "original_vhost_name":
+				if v.Value != p.defaultVhost() {
+					p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf(
+						"the document was exported from vhost %q; its entries without a vhost go to vhost %q (-p)",
+						v.Value, p.defaultVhost()))
+				}
+			}
+		}
+	}
+}
+
+// defaultHashing is the hashing algorithm of a password_hash given without one: MD5
+// for exports of RabbitMQ 3.5 and older, else the server's default, SHA-256
+// (rabbit_auth_backend_internal:hashing_algorithm/2).
+func (p *parser) defaultHashing() string {
+	if oldHashing.MatchString(p.version) {
+		return "rabbit_password_hashing_md5"
+	}
+	return "rabbit_password_hashing_sha256"
+}
+
+var oldHashing = regexp.MustCompile(`^3\.[0-5]\.`)
+
+// warnings says once what the whole file does that works but deserves a word.
+func (p *parser) warnings() {
+	switch n := len(p.inlinePasswords); {
+	case n == 1:
+		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf("user %s has an inline password: it is used as given, "+
+			"but the file holds it in clear text (password_hash, as exports give it, does not)", Names(p.inlinePasswords, 1)))
+	case n > 1:
+		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf("%d users have an inline password (%s): they are used as given, "+
+			"but the file holds them in clear text (password_hash, as exports give it, does not)", n, Names(p.inlinePasswords, 3)))
+	}
+	if len(p.skippedQueues) > 0 {
+		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf("queues named amq.* are the broker's to name: %s skipped, "+
+			"as the server's import skips them", Names(p.skippedQueues, 3)))
+	}
+	p.doc.Definitions = p.definitions
 }
 
 func (p *parser) operatorPolicyFromValue(e *entry, vhost, name string, v any) *Object {

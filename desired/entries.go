@@ -14,7 +14,8 @@ import (
 var queueTypes = []string{"classic", "quorum", "stream"}
 
 func (p *parser) vhost(n *yaml.Node) *Object {
-	e := p.entry(Vhosts, n, []string{"name", "description", "tags", "default_queue_type", "tracing", "limits", "metadata"})
+	e := p.entry(Vhosts, n, []string{"name", "description", "tags", "default_queue_type", "tracing", "limits",
+		"protected_from_deletion", "metadata"})
 	if e.bad && len(e.values) == 0 {
 		return nil
 	}
@@ -48,6 +49,16 @@ func (p *parser) vhost(n *yaml.Node) *Object {
 	}
 	if e.has("tracing") {
 		o.Fields = append(o.Fields, Field{"tracing", e.boolean("tracing", false)})
+	}
+	// 4.0.6+: exports carry it in metadata, and only once it was ever set
+	if e.has("protected_from_deletion") {
+		o.Fields = append(o.Fields, Field{"protected_from_deletion", e.boolean("protected_from_deletion", false)})
+	} else if v, ok := meta["protected_from_deletion"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			e.errf("metadata", "metadata.protected_from_deletion must be true or false")
+		}
+		o.Fields = append(o.Fields, Field{"protected_from_deletion", b})
 	}
 	if e.has("limits") {
 		o.Fields = append(o.Fields, Field{"limits", e.limits([]string{"max-connections", "max-queues"})})
@@ -92,12 +103,23 @@ var hashingAlgorithms = []string{"rabbit_password_hashing_sha256", "rabbit_passw
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (p *parser) user(n *yaml.Node) *Object {
-	e := p.entry(Users, n, []string{"name", "password", "password_env", "password_file", "password_hash", "hashing_algorithm", "tags", "limits"})
+	allowed := []string{"name", "password_env", "password_file", "password_hash", "hashing_algorithm", "tags", "limits", "password"}
+	if p.definitions {
+		allowed = append(allowed, "administrator") // exports before tags existed
+	}
+	e := p.entry(Users, n, allowed)
 	if e.bad && len(e.values) == 0 {
 		return nil
 	}
 	o := &Object{Kind: Users, Line: e.line, ID: []Field{{"name", e.str("name", true)}}}
 	if tags, ok := e.tags("tags"); ok {
+		o.Fields = append(o.Fields, Field{"tags", tags})
+	} else if e.has("administrator") {
+		// as the server's import reads it: administrator true is the administrator tag
+		tags := []any{}
+		if e.boolean("administrator", false) {
+			tags = []any{"administrator"}
+		}
 		o.Fields = append(o.Fields, Field{"tags", tags})
 	}
 	if e.has("limits") {
@@ -113,6 +135,10 @@ func (p *parser) user(n *yaml.Node) *Object {
 		e.errf("name", "give at most one of password_env, password_file and password_hash")
 	}
 	switch {
+	case e.has("password") && p.definitions:
+		// RabbitMQ's import takes it, so rmqctl does; warned about once (p.warnings)
+		o.Password = &Password{Plain: e.str("password", false), Source: "password"}
+		p.inlinePasswords = append(p.inlinePasswords, o.Name())
 	case e.has("password"):
 		e.errf("password", "inline passwords are not accepted: use password_env, password_file or password_hash")
 	case e.has("password_env"):
@@ -156,7 +182,7 @@ func (p *parser) user(n *yaml.Node) *Object {
 		}
 		alg := e.str("hashing_algorithm", false)
 		if alg == "" {
-			alg = "rabbit_password_hashing_sha256"
+			alg = p.defaultHashing()
 		}
 		o.Password = &Password{Hash: h, HasHash: true, Algorithm: alg, Source: "password_hash"}
 	}
@@ -313,6 +339,11 @@ func (p *parser) queue(n *yaml.Node) *Object {
 	e := p.entry(Queues, n, []string{"vhost", "name", "type", "durable", "auto_delete", "arguments"})
 	name := e.str("name", true)
 	if strings.HasPrefix(name, "amq.") {
+		if p.definitions {
+			// the server's import skips them with a warning in its log; rmqctl says so
+			p.skippedQueues = append(p.skippedQueues, name)
+			return nil
+		}
 		e.errf("name", "queue names starting with \"amq.\" are reserved by the broker")
 	}
 	o := &Object{Kind: Queues, Line: e.line, Vhost: e.vhostOf(), ID: []Field{{"name", name}}}

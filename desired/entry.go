@@ -16,10 +16,17 @@ type entry struct {
 	values map[string]*yaml.Node
 	keys   map[string]*yaml.Node
 	bad    bool
+	// label names the object in messages (queue "q" in vhost "v"), or just its kind
+	// when the entry's identity cannot be read.
+	label string
 }
 
 func (p *parser) entry(kind Kind, n *yaml.Node, allowed []string) *entry {
-	e := &entry{p: p, kind: kind, line: n.Line, values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	e := &entry{p: p, kind: kind, line: n.Line, values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{},
+		label: kind.Singular()}
+	if id := p.identity(kind, n); id != nil && id.Name() != "" {
+		e.label = id.Label()
+	}
 	if n.Kind != yaml.MappingNode {
 		p.errf(n.Line, "each entry of %s must be a mapping", kind)
 		e.bad = true
@@ -28,12 +35,12 @@ func (p *parser) entry(kind Kind, n *yaml.Node, allowed []string) *entry {
 	for _, kv := range pairs(n) {
 		k, v := kv[0], resolve(kv[1])
 		if _, dup := e.values[k.Value]; dup {
-			p.errf(k.Line, "%s: key %q appears twice", kind.Singular(), k.Value)
+			p.errf(k.Line, "%s: key %q appears twice", e.label, k.Value)
 			e.bad = true
 			continue
 		}
 		if !contains(allowed, k.Value) {
-			p.errf(k.Line, "%s: unknown key %q (known: %s)", kind.Singular(), k.Value, strings.Join(allowed, ", "))
+			p.errf(k.Line, "%s: unknown key %q (known: %s)", e.label, k.Value, strings.Join(allowed, ", "))
 			e.bad = true
 			continue
 		}
@@ -59,7 +66,7 @@ func (e *entry) errf(k string, format string, args ...any) {
 	if n, ok := e.values[k]; ok {
 		line = n.Line
 	}
-	e.p.errf(line, "%s: %s", e.kind.Singular(), fmt.Sprintf(format, args...))
+	e.p.errf(line, "%s: %s", e.label, fmt.Sprintf(format, args...))
 	e.bad = true
 }
 

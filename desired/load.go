@@ -21,8 +21,14 @@ type Document struct {
 	// Declared says which sections the file has: only those kinds are pruned.
 	Declared map[Kind]bool
 	// Vhosts are the vhosts the file names anywhere: per-vhost kinds are pruned only
-	// in them.
+	// in them, and only they are read from the broker.
 	Vhosts map[string]bool
+	// Definitions is set for RabbitMQ's definitions format: a JSON document (what the
+	// server's import reads), or one carrying an export's version keys.
+	Definitions bool
+	// Warnings are things the file does that work but deserve a word (inline
+	// passwords), each said once for the whole file.
+	Warnings []string
 }
 
 // Count is the number of declared objects.
@@ -75,7 +81,7 @@ type LoadOptions struct {
 func Parse(file string, data []byte, opts LoadOptions) (*Document, error) {
 	p := &parser{file: file, opts: opts, doc: &Document{
 		File: file, Objects: map[Kind][]*Object{}, Declared: map[Kind]bool{}, Vhosts: map[string]bool{},
-	}, seen: map[string]int{}}
+	}, seen: map[string]int{}, meta: map[string]*yaml.Node{}}
 	p.parse(data)
 	if len(p.problems) > 0 {
 		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
@@ -93,8 +99,17 @@ type parser struct {
 	seen map[string]int
 	// vhostLimits collects vhost-limits parameters, attached to vhosts at the end.
 	vhostLimits []*Object
-	// definitions is set for RabbitMQ's own documents (they carry rabbit_version).
+	// definitions is set for RabbitMQ's definitions format (see Document.Definitions).
 	definitions bool
+	// meta holds the definitions document's top-level keys that are not sections.
+	meta map[string]*yaml.Node
+	// skippedQueues are amq.* queues of a definitions document, skipped as the
+	// server's import skips them.
+	skippedQueues []string
+	// version is the RabbitMQ version a definitions document was exported from.
+	version string
+	// inlinePasswords names the users given an inline password (definitions format).
+	inlinePasswords []string
 }
 
 func (p *parser) defaultVhost() string {
@@ -132,6 +147,7 @@ func (p *parser) parse(data []byte) {
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		switch {
 		case json.Valid(data):
+			p.definitions = true // what the server's own import reads
 			// JSON is YAML, except that YAML forbids tabs where JSON allows them as
 			// whitespace, and lacks some escapes. In valid JSON a tab can only be
 			// whitespace (inside strings it must be escaped), so spaces do as well and
@@ -169,8 +185,8 @@ func (p *parser) parse(data []byte) {
 			continue
 		}
 		sections[k.Value] = v
-		if ignoredTopLevel[k.Value] {
-			p.definitions = true
+		if definitionsTopLevel[k.Value] {
+			p.meta[k.Value] = k
 			continue
 		}
 		if !isKind(k.Value) {
@@ -178,6 +194,7 @@ func (p *parser) parse(data []byte) {
 			continue
 		}
 	}
+	p.readMetadata(sections)
 	// Parse in dependency order, so vhosts are known before what refers to them.
 	for _, kind := range AllKinds {
 		n, ok := sections[string(kind)]
@@ -198,6 +215,7 @@ func (p *parser) parse(data []byte) {
 		}
 	}
 	p.attachVhostLimits()
+	p.warnings()
 }
 
 func isKind(s string) bool {
@@ -306,8 +324,8 @@ func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 				}
 			}
 			o.ID = append(o.ID, Field{k, args})
-		case !ok || v.Kind != yaml.ScalarNode:
-			return nil
+		case !ok || v.Kind != yaml.ScalarNode || (v.Value == "" && k != "routing_key"):
+			return nil // no name to tell it by (reported as such)
 		default:
 			o.ID = append(o.ID, Field{k, v.Value})
 		}
@@ -316,11 +334,7 @@ func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 }
 
 func (p *parser) dupError(o *Object, first int) {
-	where := ""
-	if o.Kind.PerVhost() {
-		where = fmt.Sprintf(" in vhost %q", o.Vhost)
-	}
-	p.errf(o.Line, "%s %q%s is declared twice (first at line %d)", o.Kind.Singular(), o.Name(), where, first)
+	p.errf(o.Line, "%s is declared twice (first at line %d)", o.Label(), first)
 }
 
 // add records a valid object.

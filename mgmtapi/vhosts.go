@@ -17,6 +17,10 @@ type VhostInfo struct {
 	DefaultQueueType string            `json:"default_queue_type"`
 	Tracing          bool              `json:"tracing"`
 	ClusterState     map[string]string `json:"cluster_state"`
+	// ProtectedFromDeletion (4.0.6+) is nil on older releases.
+	ProtectedFromDeletion *bool `json:"protected_from_deletion"`
+	// Metadata (4.x) holds description, tags, default_queue_type, protected_from_deletion.
+	Metadata *Object `json:"metadata"`
 }
 
 // VhostSettings is the body of PUT /api/vhosts/{name}. The PUT is an upsert that
@@ -60,6 +64,16 @@ func (c *Client) GetVhost(ctx context.Context, name string) (VhostInfo, error) {
 // PutVhost creates or updates a vhost (an upsert: see VhostSettings).
 func (c *Client) PutVhost(ctx context.Context, name string, s VhostSettings) error {
 	return c.do(ctx, request{method: http.MethodPut, path: Path("vhosts", name), body: s.body()}, nil)
+}
+
+// SetVhostDeletionProtection protects a vhost from deletion or lifts the protection
+// (POST or DELETE /api/vhosts/{name}/deletion/protection, 4.0.6+).
+func (c *Client) SetVhostDeletionProtection(ctx context.Context, name string, protect bool) error {
+	method := http.MethodDelete
+	if protect {
+		method = http.MethodPost
+	}
+	return c.do(ctx, request{method: method, path: Path("vhosts", name, "deletion", "protection"), idempotent: true}, nil)
 }
 
 // DeleteVhost deletes a vhost; a missing one is a 404 *APIError.
