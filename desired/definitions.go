@@ -31,6 +31,7 @@ var definitionsTopLevel = map[string]bool{
 func (p *parser) readMetadata(sections map[string]*yaml.Node) {
 	if len(p.meta) > 0 {
 		p.definitions = true
+		p.perVhost = isPerVhostExport(sections)
 	}
 	keys := make([]string, 0, len(p.meta))
 	for key := range p.meta {
@@ -71,13 +72,33 @@ func (p *parser) readMetadata(sections map[string]*yaml.Node) {
 					p.version = v.Value
 				}
 			case "original_vhost_name":
-				if v.Value != p.defaultVhost() {
-					p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf(
-						"the document was exported from vhost %q; its entries without a vhost go to vhost %q (-p)",
-						v.Value, p.defaultVhost()))
-				}
+				p.exportedFrom(v.Value)
 			}
 		}
+	}
+}
+
+// isPerVhostExport tells a per-vhost export (which carries an export's keys) from a
+// cluster's: 4.0.5+ say which they are; older ones have none of the cluster-wide
+// sections (and 3.x kept the vhost key of its policies and parameters, which the
+// server's per-vhost import ignores).
+func isPerVhostExport(sections map[string]*yaml.Node) bool {
+	if f := sections["rabbitmq_definition_format"]; f != nil {
+		return resolve(f).Value == "single_virtual_host"
+	}
+	for _, k := range []Kind{Vhosts, Users, Permissions, TopicPermissions, GlobalParameters} {
+		if _, ok := sections[string(k)]; ok {
+			return false
+		}
+	}
+	return true
+}
+
+// exportedFrom records the vhost a per-vhost export was made of (its
+// original_vhost_name, or the vhost its entries name), the first one told.
+func (p *parser) exportedFrom(vh string) {
+	if p.from == "" {
+		p.from = vh
 	}
 }
 
@@ -102,6 +123,10 @@ func (p *parser) warnings() {
 	case n > 1:
 		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf("%d users have an inline password (%s): they are used as given, "+
 			"but the file holds them in clear text (password_hash, as exports give it, does not)", n, Names(p.inlinePasswords, 3)))
+	}
+	if p.from != "" && p.from != p.defaultVhost() {
+		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf(
+			"the document was exported from vhost %q; its entries go to vhost %q (-p)", p.from, p.defaultVhost()))
 	}
 	if len(p.skippedQueues) > 0 {
 		p.doc.Warnings = append(p.doc.Warnings, fmt.Sprintf("queues named amq.* are the broker's to name: %s skipped, "+

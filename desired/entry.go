@@ -184,10 +184,16 @@ func (e *entry) tags(k string) ([]any, bool) {
 	return sortedTags(list), true
 }
 
-// vhostOf reads an entry's vhost: the default vhost (-p, else "/") when not given.
+// vhostOf reads an entry's vhost: the default vhost (-p, else "/") when not given,
+// and always in a per-vhost export, whose entries go where it is applied.
 func (e *entry) vhostOf() string {
 	if !e.has("vhost") {
 		return e.p.defaultVhost()
 	}
-	return e.str("vhost", true)
+	vh := e.str("vhost", true)
+	if e.p.perVhost {
+		e.p.exportedFrom(vh)
+		return e.p.defaultVhost()
+	}
+	return vh
 }

@@ -106,6 +106,11 @@ type parser struct {
 	// skippedQueues are amq.* queues of a definitions document, skipped as the
 	// server's import skips them.
 	skippedQueues []string
+	// perVhost is set for a per-vhost export (export_definitions -p V): its entries
+	// go to the vhost it is applied to, whatever vhost they name.
+	perVhost bool
+	// from is the vhost a per-vhost export was made of, as far as it tells.
+	from string
 	// version is the RabbitMQ version a definitions document was exported from.
 	version string
 	// inlinePasswords names the users given an inline password (definitions format).
@@ -304,7 +309,7 @@ func (p *parser) identity(kind Kind, n *yaml.Node) *Object {
 	o := &Object{Kind: kind, Line: n.Line}
 	if kind.PerVhost() {
 		o.Vhost = p.defaultVhost()
-		if v, ok := vals["vhost"]; ok {
+		if v, ok := vals["vhost"]; ok && !p.perVhost {
 			o.Vhost = v.Value
 		}
 	}

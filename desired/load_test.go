@@ -425,7 +425,7 @@ func TestParsePerVhostDefinitions436(t *testing.T) {
 	assert.False(t, doc.Declared[Vhosts])
 	assert.Len(t, doc.Objects[Queues], 3)
 	assert.Equal(t, "restored", doc.Objects[Queues][0].Vhost)
-	assert.Equal(t, []string{`the document was exported from vhost "shop"; its entries without a vhost go to vhost "restored" (-p)`},
+	assert.Equal(t, []string{`the document was exported from vhost "shop"; its entries go to vhost "restored" (-p)`},
 		doc.Warnings)
 	doc, err = Parse("v.json", data, LoadOptions{DefaultVhost: "shop"})
 	require.NoError(t, err)
@@ -481,4 +481,24 @@ func TestParseOlderDefinitions(t *testing.T) {
 	assert.Equal(t, "rabbit_password_hashing_sha256", doc.Objects[Users][0].Password.Algorithm)
 	_, err = parse(t, "users:\n  - {name: u, administrator: true}\n", nil)
 	assert.Error(t, err, "administrator is a definitions-format key only")
+}
+
+// A 3.x per-vhost export keeps the vhost in its policies' and parameters' entries;
+// applied elsewhere with -p they go there, as the server's per-vhost import puts them.
+func TestParsePerVhostExportOf310(t *testing.T) {
+	data := []byte(`{"rabbit_version":"3.10.8","parameters":[{"value":{"max-queues":7},"vhost":"src","component":"vhost-limits","name":"limits"}],
+"policies":[{"vhost":"src","name":"p1","pattern":"^a","apply-to":"all","definition":{"max-length":5},"priority":0}],
+"queues":[],"exchanges":[],"bindings":[]}`)
+	doc, err := Parse("v.json", data, LoadOptions{DefaultVhost: "dst"})
+	require.NoError(t, err)
+	assert.Equal(t, "dst", doc.Objects[Policies][0].Vhost)
+	assert.Equal(t, "dst", doc.Objects[Vhosts][0].Name())
+	assert.Equal(t, map[string]bool{"dst": true}, doc.Vhosts)
+	assert.Equal(t, []string{`the document was exported from vhost "src"; its entries go to vhost "dst" (-p)`}, doc.Warnings)
+
+	doc, err = Parse("c.json", []byte(`{"rabbit_version":"3.10.8","vhosts":[{"name":"src"}],
+"policies":[{"vhost":"src","name":"p1","pattern":"^a","definition":{"max-length":5}}]}`), LoadOptions{DefaultVhost: "dst"})
+	require.NoError(t, err)
+	assert.Equal(t, "src", doc.Objects[Policies][0].Vhost, "a cluster export's entries keep their vhost")
+	assert.Empty(t, doc.Warnings)
 }
