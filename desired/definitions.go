@@ -17,6 +17,8 @@ var definitionsTopLevel = map[string]bool{
 	"rabbit_version": true, "rabbitmq_version": true, "product_name": true, "product_version": true,
 	"rabbitmq_definition_format": true, "original_cluster_name": true, "original_vhost_name": true,
 	"explanation": true, "metadata": true, "description": true, "limits": true,
+	// 4.0.5's per-vhost exports repeat these beside metadata
+	"tags": true, "default_queue_type": true,
 }
 
 // readMetadata checks a definitions document's top-level keys and takes from them
@@ -44,6 +46,10 @@ func (p *parser) readMetadata(sections map[string]*yaml.Node) {
 	for _, key := range keys {
 		k, v := p.meta[key], resolve(sections[key])
 		switch key {
+		case "tags":
+			if v.Kind != yaml.SequenceNode && v.Kind != yaml.ScalarNode {
+				p.errf(k.Line, "tags must be a list (a per-vhost export's vhost tags)")
+			}
 		case "metadata":
 			if v.Kind != yaml.MappingNode {
 				p.errf(k.Line, "metadata must be a mapping (a per-vhost export's vhost metadata)")

@@ -186,17 +186,18 @@ func (f *fetch) scope() []string {
 
 func (f *fetch) vhosts(ctx context.Context) error {
 	var vhosts []*Object
-	err := f.c.ListVhosts(ctx, []string{"name", "description", "tags", "default_queue_type", "tracing", "protected_from_deletion"},
-		func(v mgmtapi.VhostInfo) error {
-			o := &Object{Kind: Vhosts, ID: []Field{{"name", v.Name}}, Fields: []Field{
-				{"description", v.Description}, {"tags", sortedTags(vhostTags(v.Tags))},
-				{"tracing", v.Tracing}, {"protected_from_deletion", v.ProtectedFromDeletion != nil && *v.ProtectedFromDeletion}}}
-			if v.DefaultQueueType != "" && v.DefaultQueueType != "undefined" {
-				o.Fields = append(o.Fields, Field{"default_queue_type", v.DefaultQueueType})
-			}
-			vhosts = append(vhosts, o)
-			return nil
-		})
+	q := mgmtapi.ListQuery{Columns: []string{"name", "description", "tags", "default_queue_type", "tracing",
+		"protected_from_deletion"}, DisableStats: true}
+	err := f.c.ListVhostItems(ctx, q, func(it mgmtapi.Item) error {
+		o := &Object{Kind: Vhosts, ID: []Field{{"name", itemStr(it, "name")}}, Fields: []Field{
+			{"description", itemStr(it, "description")}, {"tags", sortedTags(vhostTags(it.Value("tags")))},
+			{"tracing", it.Value("tracing") == true}, {"protected_from_deletion", it.Value("protected_from_deletion") == true}}}
+		if dqt := itemStr(it, "default_queue_type"); dqt != "" && dqt != "undefined" {
+			o.Fields = append(o.Fields, Field{"default_queue_type", dqt})
+		}
+		vhosts = append(vhosts, o)
+		return nil
+	})
 	f.mu.Lock()
 	f.vhostObjs = vhosts
 	f.mu.Unlock()

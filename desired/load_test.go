@@ -502,3 +502,17 @@ func TestParsePerVhostExportOf310(t *testing.T) {
 	assert.Equal(t, "src", doc.Objects[Policies][0].Vhost, "a cluster export's entries keep their vhost")
 	assert.Empty(t, doc.Warnings)
 }
+
+// 4.0.5's per-vhost export repeats the vhost's description, tags and default queue
+// type at the top level; like its metadata they are not the document's to set.
+func TestParsePerVhostExportOf405(t *testing.T) {
+	doc, err := Parse("v.json", []byte(`{"rabbit_version":"4.0.5","rabbitmq_version":"4.0.5","product_name":"RabbitMQ",
+"product_version":"4.0.5","rabbitmq_definition_format":"single_virtual_host","original_vhost_name":"dbg1",
+"explanation":"Definitions of virtual host 'dbg1'","metadata":{"description":"d","tags":["a"],"default_queue_type":"quorum"},
+"description":"d","tags":["a"],"default_queue_type":"quorum","limits":[],"parameters":[],"policies":[],"queues":[],"exchanges":[],"bindings":[]}`),
+		LoadOptions{DefaultVhost: "dbg1"})
+	require.NoError(t, err)
+	require.Len(t, doc.Objects[Vhosts], 1)
+	assert.Equal(t, map[string]any{"limits": map[string]any{}}, fields(doc.Objects[Vhosts][0]))
+	assert.Empty(t, doc.Warnings)
+}
