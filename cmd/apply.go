@@ -48,10 +48,13 @@ type ApplyOptions struct {
 
 const declareHelp = `The file lists what the broker should have, section by section: vhosts, users,
 permissions, topic_permissions, policies, operator_policies, parameters,
-global_parameters, exchanges, queues and bindings. RabbitMQ's definitions document
-(export_definitions) is such a file too. Passwords are never inline: give password_env,
-password_file or password_hash. The whole file is checked before anything is sent; every
-problem is reported as FILE:LINE: reason (exit 65).`
+global_parameters, exchanges, queues and bindings. RabbitMQ's definitions documents
+(export_definitions, also per vhost with -p) are such files too, read as the server's
+import reads them. Passwords are not inline: give password_env, password_file or
+password_hash (a JSON definitions document may carry an inline password, with a
+warning). The whole file is checked before anything is sent; every problem is reported
+as FILE:LINE: object: reason (exit 65). Only the kinds the file has are read, in the
+vhosts it names.`
 
 func newCmdDiff(f *Factory) *cobra.Command {
 	o := &PlanOptions{}
