@@ -259,3 +259,39 @@ func TestApplyInlinePasswordsWarnOnce(t *testing.T) {
 	r = f.run(t, nil, "", "diff", "-f", file, "-s")
 	assert.Empty(t, r.stderr, "-s silences the warning")
 }
+
+// Reads follow the file: its vhosts' lists only, none for a vhost still to be made,
+// one broker-wide list when the file names every vhost; a vhost deleted between the
+// reads has nothing in it.
+func TestApplyReadsTheFilesVhosts(t *testing.T) {
+	f := newFakeAPI(t)
+	f.on("GET /api/vhosts", 200, `[{"name":"/","tags":[],"default_queue_type":"classic","tracing":false,"cluster_state":[]},
+{"name":"other","tags":[],"tracing":false},{"name":"gone","tags":[],"tracing":false}]`)
+	f.on("GET /api/queues/%2F", 200, `[{"name":"q","vhost":"/","type":"classic","durable":true,"auto_delete":false,"exclusive":false,"arguments":{}}]`)
+	f.on("GET /api/queues/gone", 404, notFound)
+	f.on("PUT /api/queues/gone/q", 201, "")
+	f.on("PUT /api/vhosts/new", 201, "")
+	f.on("PUT /api/queues/new/q", 201, "")
+	file := desiredFile(t, "vhosts: [{name: new}]\nqueues:\n  - {name: q}\n  - {vhost: gone, name: q}\n  - {vhost: new, name: q}\n")
+	r := f.run(t, nil, "", "apply", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr)
+	var reads []string
+	for _, req := range f.requests() {
+		if req.Method == "GET" {
+			reads = append(reads, strings.SplitN(req.URI, "?", 2)[0])
+		}
+	}
+	assert.ElementsMatch(t, []string{"/api/vhosts", "/api/queues/%2F", "/api/queues/gone"}, reads)
+
+	f.mu.Lock()
+	f.reqs = nil
+	f.mu.Unlock()
+	f.on("GET /api/queues", 200, `[]`)
+	r = f.run(t, nil, "", "diff", "-f", desiredFile(t, "queues:\n  - {name: q}\n  - {vhost: other, name: q}\n  - {vhost: gone, name: q}\n"))
+	assert.Equal(t, 2, r.code, r.stderr)
+	reads = nil
+	for _, req := range f.requests() {
+		reads = append(reads, req.Method+" "+strings.SplitN(req.URI, "?", 2)[0])
+	}
+	assert.ElementsMatch(t, []string{"GET /api/vhosts", "GET /api/queues"}, reads, "every vhost named: one broker-wide read")
+}
