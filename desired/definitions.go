@@ -9,16 +9,22 @@ import (
 )
 
 // definitionsTopLevel are the keys of RabbitMQ's definitions documents that are not
-// sections: the version and provenance an export records (3.x and 4.x;
+// sections: the version and provenance an export records (exportKeys; 3.x and 4.x,
 // rabbit_mgmt_wm_definitions:small_parts/1 at v4.3.5), and a per-vhost export's
-// metadata, description and limits of its vhost. Any of them makes the document a
-// definitions document.
+// metadata, description, tags, default queue type and limits of its vhost.
 var definitionsTopLevel = map[string]bool{
 	"rabbit_version": true, "rabbitmq_version": true, "product_name": true, "product_version": true,
 	"rabbitmq_definition_format": true, "original_cluster_name": true, "original_vhost_name": true,
 	"explanation": true, "metadata": true, "description": true, "limits": true,
 	// 4.0.5's per-vhost exports repeat these beside metadata
 	"tags": true, "default_queue_type": true,
+}
+
+// exportKeys are the keys only an export writes: they make a document a
+// definitions document whatever its syntax.
+var exportKeys = map[string]bool{
+	"rabbit_version": true, "rabbitmq_version": true, "product_name": true, "product_version": true,
+	"rabbitmq_definition_format": true, "original_cluster_name": true, "original_vhost_name": true, "explanation": true,
 }
 
 // readMetadata checks a definitions document's top-level keys and takes from them
@@ -31,10 +37,6 @@ var definitionsTopLevel = map[string]bool{
 //     (rabbit_definitions:apply_defs/4) leaves the target vhost's description, tags,
 //     default queue type and protection alone, and so does rmqctl.
 func (p *parser) readMetadata(sections map[string]*yaml.Node) {
-	if len(p.meta) > 0 {
-		p.definitions = true
-		p.perVhost = isPerVhostExport(sections)
-	}
 	keys := make([]string, 0, len(p.meta))
 	for key := range p.meta {
 		keys = append(keys, key)
@@ -43,6 +45,21 @@ func (p *parser) readMetadata(sections map[string]*yaml.Node) {
 		a, b := p.meta[keys[i]], p.meta[keys[j]]
 		return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
 	})
+	marked := false // by an export's own keys
+	for key := range p.meta {
+		marked = marked || exportKeys[key]
+	}
+	if marked {
+		p.definitions = true
+		p.perVhost = isPerVhostExport(sections)
+	} else if len(p.meta) > 0 && !p.definitions {
+		// a YAML file of rmqctl's own: these are typos, or a per-vhost export's keys
+		// copied without the export
+		for _, key := range keys {
+			p.errf(p.meta[key].Line, "unknown section %q (a per-vhost export's key; known sections: %s)", key, kindList())
+		}
+		return
+	}
 	for _, key := range keys {
 		k, v := p.meta[key], resolve(sections[key])
 		switch key {
@@ -95,6 +112,19 @@ func isPerVhostExport(sections map[string]*yaml.Node) bool {
 	for _, k := range []Kind{Vhosts, Users, Permissions, TopicPermissions, GlobalParameters} {
 		if _, ok := sections[string(k)]; ok {
 			return false
+		}
+	}
+	// as the server tells them (rabbit_definitions:any_orphaned_in_doc/1): a 3.x
+	// per-vhost export's queues, exchanges and bindings name no vhost
+	for _, k := range []Kind{Queues, Exchanges, Bindings} {
+		if list := sections[string(k)]; list != nil {
+			for _, item := range resolve(list).Content {
+				for _, kv := range pairs(resolve(item)) {
+					if kv[0].Value == "vhost" {
+						return false
+					}
+				}
+			}
 		}
 	}
 	return true

@@ -516,3 +516,21 @@ func TestParsePerVhostExportOf405(t *testing.T) {
 	assert.Equal(t, map[string]any{"limits": map[string]any{}}, fields(doc.Objects[Vhosts][0]))
 	assert.Empty(t, doc.Warnings)
 }
+
+// A document is a per-vhost export by its format key (4.0.5+), or, like the server
+// tells one, when it has no cluster-wide section and its queues, exchanges and
+// bindings name no vhost. Without an export's keys, a YAML file's per-vhost keys are
+// unknown sections.
+func TestPerVhostExportIsToldAsTheServerTellsIt(t *testing.T) {
+	doc, err := Parse("c.json", []byte(`{"rabbit_version":"3.10.8","queues":[{"vhost":"a","name":"q","durable":true}],
+"policies":[{"vhost":"a","name":"p","pattern":"x","definition":{"max-length":1}}]}`), LoadOptions{DefaultVhost: "b"})
+	require.NoError(t, err)
+	assert.Equal(t, "a", doc.Objects[Policies][0].Vhost, "its queues name their vhost: not a per-vhost export")
+	_, err = parse(t, "description: shop\nqueues: []\n", nil)
+	assert.Equal(t, []string{`f.yaml:1: unknown section "description" (a per-vhost export's key; known sections: vhosts, users, ` +
+		`global_parameters, permissions, topic_permissions, policies, operator_policies, parameters, exchanges, queues, bindings)`},
+		problems(t, err))
+	doc, err = parse(t, `{"description": "shop", "queues": [{"name": "q"}]}`, nil)
+	require.NoError(t, err, "JSON is the server's format: it ignores the key, and so does apply")
+	assert.Len(t, doc.Objects[Queues], 1)
+}

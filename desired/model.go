@@ -173,19 +173,19 @@ func (o *Object) Label() string {
 	return s
 }
 
-// Names lists names for a message: all of them up to max, else the first max and
+// Names lists names for a message: all of them up to first, else the first ones and
 // how many more ("a", "b", "c" and 47 more).
-func Names(names []string, max int) string {
-	quoted := make([]string, 0, max)
+func Names(names []string, first int) string {
+	quoted := make([]string, 0, first)
 	for i, n := range names {
-		if i == max {
+		if i == first {
 			break
 		}
 		quoted = append(quoted, strconv.Quote(n))
 	}
 	s := strings.Join(quoted, ", ")
-	if len(names) > max {
-		s += fmt.Sprintf(" and %d more", len(names)-max)
+	if len(names) > first {
+		s += fmt.Sprintf(" and %d more", len(names)-first)
 	}
 	return s
 }
