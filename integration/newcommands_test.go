@@ -7,16 +7,7 @@ import (
 	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/internal/brokertest"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
-
-// release is the broker's release profile.
-func release(t *testing.T, b *brokertest.Broker) compat.Profile {
-	t.Helper()
-	v, err := compat.Parse(b.Version)
-	require.NoError(t, err, "RMQCTL_TEST_VERSION %q", b.Version)
-	return compat.For(v)
-}
 
 // compareOrRefused compares rmqctl with the real tool where the release has the command;
 // where it does not, rabbitmqctl says "Command not found" and rmqctl names the release
@@ -49,7 +40,7 @@ func compareOrRefused(t *testing.T, b *brokertest.Broker, p compat.Profile, tool
 // releases, refused naming the release that added them.
 func TestDifferentialNewCommands(t *testing.T) {
 	b := brokertest.RequireRabbitmqctl(t)
-	p := release(t, b)
+	p := compat.For(release(t, b))
 	vhost, user := brokertest.Name("new4x"), brokertest.Name("glob")
 	cleanupVhost(t, b, vhost)
 	cleanupUser(t, b, user)
