@@ -2,6 +2,7 @@ package mgmtapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,11 +17,26 @@ type VhostInfo struct {
 	// DefaultQueueType is "undefined" on 3.10 when unset.
 	DefaultQueueType string            `json:"default_queue_type"`
 	Tracing          bool              `json:"tracing"`
-	ClusterState     map[string]string `json:"cluster_state"`
+	ClusterState     NodeStates        `json:"cluster_state"`
 	// ProtectedFromDeletion (4.0.6+) is nil on older releases.
 	ProtectedFromDeletion *bool `json:"protected_from_deletion"`
 	// Metadata (4.x) holds description, tags, default_queue_type, protected_from_deletion.
 	Metadata *Object `json:"metadata"`
+}
+
+// NodeStates is a vhost's state on each node ({"rabbit@a":"running"}). A booting 4.0
+// node may send a list instead of an object; it reads as no states.
+type NodeStates map[string]string
+
+// UnmarshalJSON reads an object of states, and anything else as none.
+func (n *NodeStates) UnmarshalJSON(b []byte) error {
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		*n = nil
+		return nil //nolint:nilerr // a list (booting node) or null means no states yet
+	}
+	*n = m
+	return nil
 }
 
 // VhostSettings is the body of PUT /api/vhosts/{name}. The PUT is an upsert that
