@@ -15,9 +15,9 @@ type VhostInfo struct {
 	// Tags is a JSON array, or the string "" for vhosts rabbitmqctl made without tags.
 	Tags any `json:"tags"`
 	// DefaultQueueType is "undefined" on 3.10 when unset.
-	DefaultQueueType string            `json:"default_queue_type"`
-	Tracing          bool              `json:"tracing"`
-	ClusterState     NodeStates        `json:"cluster_state"`
+	DefaultQueueType string     `json:"default_queue_type"`
+	Tracing          bool       `json:"tracing"`
+	ClusterState     NodeStates `json:"cluster_state"`
 	// ProtectedFromDeletion (4.0.6+) is nil on older releases.
 	ProtectedFromDeletion *bool `json:"protected_from_deletion"`
 	// Metadata (4.x) holds description, tags, default_queue_type, protected_from_deletion.
