@@ -96,7 +96,14 @@ type Result struct {
 // Ctl runs the real rabbitmqctl against the test node.
 func (b *Broker) Ctl(t testing.TB, stdin string, args ...string) Result {
 	t.Helper()
-	return b.run(t, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
+	return b.runWithin(t, 2*time.Minute, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
+}
+
+// CtlWithin is Ctl for a case where the real tool is known to hang: it is killed after
+// d (its Code is then -1).
+func (b *Broker) CtlWithin(t testing.TB, d time.Duration, stdin string, args ...string) Result {
+	t.Helper()
+	return b.runWithin(t, d, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
 }
 
 // Tool runs the broker release's real CLI tool (rabbitmq-diagnostics, rabbitmq-queues …)
@@ -110,15 +117,17 @@ func (b *Broker) Tool(t testing.TB, tool, stdin string, args ...string) Result {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("RabbitMQ %s has no %s: %v", b.Version, tool, err)
 	}
-	return b.run(t, path, stdin, append([]string{"-n", b.Node}, args...)...)
+	return b.runWithin(t, 2*time.Minute, path, stdin, append([]string{"-n", b.Node}, args...)...)
 }
 
-// run runs one of the release's real programs with the node's HOME (its cookie).
-func (b *Broker) run(t testing.TB, path, stdin string, args ...string) Result {
+// runWithin runs one of the release's real programs with the node's HOME (its cookie),
+// killing it after d.
+func (b *Broker) runWithin(t testing.TB, d time.Duration, path, stdin string, args ...string) Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.WaitDelay = time.Second // a killed wrapper's children must not hold the pipes open
 	cmd.Env = append(os.Environ(), "HOME="+b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8")
 	cmd.Dir = os.TempDir() // a crashing escript leaves erl_crash.dump in its working directory
 	cmd.Stdin = strings.NewReader(stdin)
