@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/rmqctl/rmqctl/compat"
@@ -114,8 +113,8 @@ func (f *Factory) parseColumns(ctx context.Context, command string, args, allowe
 	switch {
 	case len(bad) == 0 && !versioned:
 		return cols, nil
-	case !versioned && sort.StringsAreSorted(bad):
-		// the same text whichever the release's order
+	case !versioned && len(bad) == 1:
+		// the same text whichever the release
 		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
 	}
 	p, err := f.Profile(ctx)
@@ -134,10 +133,25 @@ func (f *Factory) parseColumns(ctx context.Context, command string, args, allowe
 	if len(bad) == 0 {
 		return cols, nil
 	}
-	if !p.Has(compat.UnsortedErrorKeys) {
-		sort.Strings(bad)
+	return nil, usageError("Info key(s) " + strings.Join(p.ErrorKeyOrder(bad, isInfoKeyName), ",") + " are not supported")
+}
+
+// infoKeyNames are the info keys of every list command (for the order of unknown keys
+// in errors: on Erlang 26+ words the CLI already knows come first).
+var infoKeyNames = map[string]bool{}
+
+func isInfoKeyName(k string) bool { return infoKeyNames[k] }
+
+func init() {
+	for _, set := range []infoItems{exchangeItems, bindingItems, queueItems, connectionItems, channelItems,
+		consumerItems, featureFlagItems, deprecatedFeatureItems} {
+		for _, n := range set.names() {
+			infoKeyNames[n] = true
+		}
 	}
-	return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	for _, n := range append(vhostColumns, "user", "tags", "vhost", "configure", "write", "read", "exchange") {
+		infoKeyNames[n] = true
+	}
 }
 
 // defaultColumns are the command's default columns that the broker's release has (the

@@ -72,3 +72,12 @@ func TestTablesAreComplete(t *testing.T) {
 		assert.NotEmpty(t, c.Source, c.Name)
 	}
 }
+
+func TestErrorKeyOrder(t *testing.T) {
+	known := func(k string) bool { return k == "name" || k == "protected_from_deletion" || k == "metadata" }
+	keys := []string{"foo", "protected_from_deletion", "bar", "metadata"}
+	assert.Equal(t, []string{"bar", "foo", "metadata", "protected_from_deletion"}, For(MustParse("3.10.8")).ErrorKeyOrder(keys, known), "sorted before Erlang 26")
+	assert.Equal(t, []string{"metadata", "foo", "protected_from_deletion", "bar"}, For(MustParse("4.0.5")).ErrorKeyOrder(keys, known),
+		"4.0.5 knows metadata as an atom, not protected_from_deletion (4.0.6): known atoms first, then the order given")
+	assert.Equal(t, []string{"protected_from_deletion", "metadata", "foo", "bar"}, For(MustParse("4.3.6")).ErrorKeyOrder(keys, known))
+}

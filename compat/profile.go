@@ -1,6 +1,9 @@
 package compat
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Profile is what the rabbitmqctl (and rabbitmq-diagnostics …) of one release does.
 type Profile struct {
@@ -100,3 +103,41 @@ var newest = MustParse("4.3")
 // Newest is the profile of the newest release known, for answers that must be given
 // when the broker's release cannot be learned.
 func Newest() Profile { return For(newest) }
+
+// commonAtoms are words that are atoms in the rabbitmqctl VM of every release before
+// it reads its arguments, though no list command of some release takes them as info
+// keys (obs-4.0.5: "Info key(s) metadata,protected_from_deletion").
+var commonAtoms = map[string]bool{"metadata": true}
+
+// ErrorKeyOrder orders unknown info keys as the release's rabbitmqctl lists them: from
+// a set, so sorted on Erlang ≤ 25; on Erlang 26+ (UnsortedErrorKeys) in atom order, which
+// puts words the VM already knows (the info keys of the release's commands, known says
+// which) before those the arguments created, in the order given.
+func (p Profile) ErrorKeyOrder(keys []string, known func(string) bool) []string {
+	out := append([]string(nil), keys...)
+	if !p.Has(UnsortedErrorKeys) {
+		sort.Strings(out)
+		return out
+	}
+	atom := func(k string) bool {
+		if commonAtoms[k] {
+			return true
+		}
+		if !known(k) {
+			return false
+		}
+		for _, ik := range infoKeys {
+			if ik.Key == k && p.HasInfoKey(ik.Command, k) {
+				return true
+			}
+		}
+		for _, ik := range infoKeys {
+			if ik.Key == k {
+				return false // only some releases have it, and not this one
+			}
+		}
+		return true
+	}
+	sort.SliceStable(out, func(i, j int) bool { return atom(out[i]) && !atom(out[j]) })
+	return out
+}

@@ -140,11 +140,21 @@ var elixirWarning = regexp.MustCompile(`^warning: .* (is deprecated|are not supp
 // forwards a node log line (after an empty line) before its error.
 func firstStderrLine(s string) string {
 	lines := strings.Split(s, "\n")
+	inWarning := false
 	for i, l := range lines {
 		if l == "" && i+1 < len(lines) && logNoise.MatchString(lines[i+1]) {
 			continue
 		}
-		if logNoise.MatchString(l) || elixirWarning.MatchString(l) {
+		if elixirWarning.MatchString(l) {
+			inWarning = true // its stack follows, indented, up to an empty line
+			continue
+		}
+		if inWarning && (strings.HasPrefix(l, "  (") || l == "") {
+			inWarning = l != ""
+			continue
+		}
+		inWarning = false
+		if logNoise.MatchString(l) {
 			continue
 		}
 		return l
