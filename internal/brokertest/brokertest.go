@@ -79,6 +79,21 @@ func RequireRabbitmqctl(t testing.TB) *Broker {
 	return b
 }
 
+// RequireRabbitmqadminV1 is Require plus the real rabbitmqadmin v1 script and a
+// python3 to run it, for differential tests of `rmqctl admin`.
+func RequireRabbitmqadminV1(t testing.TB) *Broker {
+	t.Helper()
+	b := Require(t)
+	_, err := exec.LookPath("python3")
+	if b.RabbitmqadminV1 == "" || err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but rabbitmqadmin v1 cannot run (RMQCTL_TEST_RABBITMQADMIN_V1=%q, python3: %v)", b.RabbitmqadminV1, err)
+		}
+		t.Skip("rabbitmqadmin v1 not configured (RMQCTL_TEST_RABBITMQADMIN_V1) or no python3: run `make test`")
+	}
+	return b
+}
+
 // Name returns a name unique to this test run, starting with prefix.
 func Name(prefix string) string {
 	var b [4]byte
