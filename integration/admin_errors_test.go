@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,10 +23,7 @@ func TestAdminErrors(t *testing.T) {
 	e.ok(t, "declare", "permission", "vhost="+v, "user="+u, "configure=.*", "write=.*", "read=.*")
 	e.ok(t, "-V", v, "declare", "queue", "name=q")
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	closedPort := strings.TrimPrefix(l.Addr().String(), "127.0.0.1:")
-	require.NoError(t, l.Close())
+	closedPort := closedLoopbackPort(t)
 
 	dir := t.TempDir()
 	noSection := filepath.Join(dir, "nosection.conf")
