@@ -164,7 +164,11 @@ func tlsCause(err error) string {
 	case errors.As(err, &unknown):
 		return "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"
 	case errors.As(err, &host):
-		return "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for '" + host.Host + "'."
+		what := "Hostname"
+		if net.ParseIP(host.Host) != nil {
+			what = "IP address"
+		}
+		return "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: " + what + " mismatch, certificate is not valid for '" + host.Host + "'."
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		return "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired"
 	case errors.As(err, &invalid):
@@ -175,8 +179,19 @@ func tlsCause(err error) string {
 		return "[SSL: WRONG_VERSION_NUMBER] wrong version number"
 	}
 	msg := err.Error()
-	if i := strings.Index(msg, "tls: "); i >= 0 {
+	if i := strings.LastIndex(msg, "tls: "); i >= 0 {
 		msg = msg[i+len("tls: "):]
 	}
+	if alert, ok := sslAlerts[msg]; ok {
+		return alert
+	}
 	return "[SSL] " + msg
+}
+
+// sslAlerts are OpenSSL's texts for the alerts a server sends about our certificate.
+var sslAlerts = map[string]string{
+	"certificate required":          "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required",
+	"bad certificate":               "[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate",
+	"unknown certificate authority": "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca",
+	"handshake failure":             "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure",
 }
