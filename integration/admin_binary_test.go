@@ -3,7 +3,6 @@ package integration
 import (
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -28,21 +27,8 @@ func TestAdminShellOneLiners(t *testing.T) {
 	closed := closedLoopbackPort(t)
 
 	shell := func(dir, script string) brokertest.Result {
-		cwd := t.TempDir()
-		cmd := exec.Command("bash", "-c", script)
-		cmd.Dir = cwd
-		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "HOME="+e.home, "USERPROFILE=", "V="+v, "CLOSED="+closed,
-			"LC_ALL=C.UTF-8")
-		var out, errOut strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		return brokertest.Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+		return brokertest.Exec(t, t.TempDir(), []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "HOME=" + e.home, "USERPROFILE=",
+			"V=" + v, "CLOSED=" + closed, "LC_ALL=C.UTF-8"}, "", "bash", "-c", script)
 	}
 	queues := func() string { return e.ok(t, "-V", v, "-f", "tsv", "-q", "list", "queues", "name") }
 	three := func() {

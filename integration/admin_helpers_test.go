@@ -52,23 +52,9 @@ func newAdminEnv(t *testing.T) *adminEnv {
 // v1 runs the real script.
 func (e *adminEnv) v1(t *testing.T, stdin string, args ...string) brokertest.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, v1Python(), append([]string{e.script}, args...)...)
-	cmd.Env = append(os.Environ(), "HOME="+e.home, "LC_ALL=C.UTF-8", "LANG=C.UTF-8")
-	cmd.Env = append(cmd.Env, "USERPROFILE=") // v1 looks there first
-	cmd.Dir = e.home
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running rabbitmqadmin v1 %v: %v", args, err)
-	}
-	return brokertest.Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+	// v1 looks for its config file in $USERPROFILE first
+	return brokertest.Exec(t, e.home, []string{"HOME=" + e.home, "USERPROFILE=", "LC_ALL=C.UTF-8", "LANG=C.UTF-8"},
+		stdin, v1Python(), append([]string{e.script}, args...)...)
 }
 
 var (

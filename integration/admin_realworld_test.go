@@ -1,10 +1,7 @@
 package integration
 
 import (
-	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -185,19 +182,5 @@ func TestAdminSeedScenario(t *testing.T) {
 // runProgram runs a program with HOME set, as a shell would.
 func runProgram(t *testing.T, path, home, stdin string, args ...string) brokertest.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(os.Environ(), "HOME="+home, "USERPROFILE=")
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running %s: %v", path, err)
-	}
-	return brokertest.Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+	return brokertest.Exec(t, home, []string{"HOME=" + home, "USERPROFILE="}, stdin, path, args...)
 }

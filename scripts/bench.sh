@@ -7,9 +7,12 @@
 #   2. list_users: rmqctl vs curl doing the same request vs the real rabbitmqctl;
 #   3. list_queues name messages over 20 000 queues (created by the server's own
 #      definitions import): rmqctl vs rabbitmqctl vs curl's cheapest request, and the
-#      peak RSS of rmqctl list_queues --formatter json with ten columns.
+#      peak RSS of rmqctl list_queues --formatter json with ten columns;
+#   4. rabbitmqadmin v1 command lines: rmqctl as rabbitmqadmin vs curl doing the same
+#      request vs the real v1 script (scripts/bench_admin.sh).
 # Needs bin/rmqctl (make build) and python3; installs hyperfine and GNU time if missing.
-# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3; unset, everything runs.
+# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3, BENCH_ONLY=admin only 4;
+# unset, everything runs. BENCH_NODE names the broker node (bench).
 # BENCH_APPLY_N overrides the object count of 1 (1 000 of each kind), BENCH_QUEUES
 # the queue count of 3, BENCH_OUT the output directory (bench-results).
 set -euo pipefail
@@ -17,8 +20,8 @@ cd "$(dirname "$0")/.."
 
 only=${BENCH_ONLY:-}
 case $only in
-  "" | apply | lists) ;;
-  *) echo "bench.sh: BENCH_ONLY is apply or lists, not \"$only\"" >&2; exit 64 ;;
+  "" | apply | lists | admin) ;;
+  *) echo "bench.sh: BENCH_ONLY is apply, lists or admin, not \"$only\"" >&2; exit 64 ;;
 esac
 
 need() {
@@ -31,8 +34,9 @@ need hyperfine hyperfine
 [ -x /usr/bin/time ] || need /usr/bin/time time
 
 work=$(mktemp -d)
-env_file=$(scripts/broker.sh start bench)
-trap 'rm -rf "$work"; scripts/broker.sh stop bench' EXIT
+node=${BENCH_NODE:-bench}
+env_file=$(scripts/broker.sh start "$node")
+trap 'rm -rf "$work"; scripts/broker.sh stop "$node"' EXIT
 # shellcheck disable=SC1090
 source "$env_file"
 export RMQCTL_URL=$RMQCTL_TEST_URL
@@ -41,7 +45,7 @@ out=${BENCH_OUT:-bench-results}
 mkdir -p "$out"
 ctl="env HOME=$RMQCTL_TEST_HOME $RMQCTL_TEST_RABBITMQCTL -n $RMQCTL_TEST_NODE"
 
-if [ "$only" != lists ]; then
+if [ "$only" = "" ] || [ "$only" = apply ]; then
   # First, while the broker is empty: apply reads every queue of the broker, so the
   # 20 000 queues of the list_queues section must not exist yet.
   an=${BENCH_APPLY_N:-1000}
@@ -112,7 +116,7 @@ RESET
     bin/rmqctl -s apply -f "$defs"
     t1=$(date +%s%N)
     echo "apply: exit 0 after $(( (t1 - t0) / 1000000 )) ms; right after: $(counts)"
-    if scripts/broker.sh ctl bench authenticate_user bench-apply-0001 pw-1 >/dev/null 2>&1; then
+    if scripts/broker.sh ctl "$node" authenticate_user bench-apply-0001 pw-1 >/dev/null 2>&1; then
       echo "rabbitmqctl authenticate_user bench-apply-0001 pw-1: success"
     else
       echo "WARNING: bench-apply-0001 cannot authenticate with pw-1"
@@ -169,6 +173,11 @@ PY
   bash "$reset" # the list_users section counts on the broker's own users only
 fi
 if [ "$only" = apply ]; then exit 0; fi
+if [ "$only" = "" ] || [ "$only" = admin ]; then
+  # shellcheck source=scripts/bench_admin.sh
+  source scripts/bench_admin.sh
+fi
+if [ "$only" = admin ]; then exit 0; fi
 
 echo "== list_users (202 users)" >&2
 for i in $(seq 1 200); do

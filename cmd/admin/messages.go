@@ -25,11 +25,7 @@ func (a *app) publish(ctx context.Context, args []string) error {
 		upload.Set("payload", base64.StdEncoding.EncodeToString(data))
 		upload.Set("payload_encoding", "base64")
 	}
-	body, err := json.Marshal(upload)
-	if err != nil {
-		return err
-	}
-	resp, err := a.call(ctx, request{method: publishVerb.method, segments: segments, body: body})
+	resp, err := a.upload(ctx, publishVerb.method, segments, upload)
 	if err != nil {
 		return err
 	}
@@ -60,11 +56,7 @@ func (a *app) get(ctx context.Context, args []string) error {
 	if count, _ := upload.Value("count").(string); payloadFile != "" && count != "1" {
 		return usageError("Cannot get multiple messages using payload_file")
 	}
-	body, err := json.Marshal(upload)
-	if err != nil {
-		return err
-	}
-	result, err := a.call(ctx, request{method: getVerb.method, segments: segments, body: body})
+	result, err := a.upload(ctx, getVerb.method, segments, upload)
 	if err != nil {
 		return err
 	}

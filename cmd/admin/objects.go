@@ -23,17 +23,26 @@ func (a *app) objectVerb(ctx context.Context, v objectVerb, args []string) error
 	if err != nil {
 		return err
 	}
-	r := request{method: o.method, segments: segments}
-	if v.name == "declare" {
-		if r.body, err = json.Marshal(upload); err != nil {
-			return err
-		}
+	if v.name != "declare" {
+		upload = nil // v1 sends no body with DELETE
 	}
-	if _, err := a.call(ctx, r); err != nil {
+	if _, err := a.upload(ctx, o.method, segments, upload); err != nil {
 		return err
 	}
 	a.status("%s %s", o.name, v.past)
 	return nil
+}
+
+// upload sends body (nil: none) as JSON, keys in v1's order, and returns the answer.
+func (a *app) upload(ctx context.Context, method string, segments []string, body *mgmtapi.Object) ([]byte, error) {
+	r := request{method: method, segments: segments}
+	if body != nil {
+		var err error
+		if r.body, err = json.Marshal(body); err != nil {
+			return nil, err
+		}
+	}
+	return a.call(ctx, r)
 }
 
 // parseArgs is v1's parse_args: the optional keys' defaults, then the key=value

@@ -131,11 +131,20 @@ func (b *Broker) Tool(t testing.TB, tool, stdin string, args ...string) Result {
 // run runs one of the release's real programs with the node's HOME (its cookie).
 func (b *Broker) run(t testing.TB, path, stdin string, args ...string) Result {
 	t.Helper()
+	// a crashing escript leaves erl_crash.dump in its working directory
+	return Exec(t, os.TempDir(), []string{"HOME=" + b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"}, stdin, path, args...)
+}
+
+// Exec runs a program for two minutes at most, in dir, with env added to this
+// process's environment and stdin as its input, and returns what it printed and its
+// exit code. The test fails when the program cannot be run at all.
+func Exec(t testing.TB, dir string, env []string, stdin, path string, args ...string) Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(os.Environ(), "HOME="+b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8")
-	cmd.Dir = os.TempDir() // a crashing escript leaves erl_crash.dump in its working directory
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
