@@ -425,3 +425,16 @@ func TestVersion(t *testing.T) {
 	assert.Equal(t, 0, r.code, "a bad config file does not matter to --version")
 	assert.Equal(t, "rabbitmqadmin 1.2.3\n", r.stdout)
 }
+
+// RMQCTL_VERBOSE logs the requests on stderr, without the credentials or the
+// passwords of the bodies.
+func TestVerboseLogHidesSecrets(t *testing.T) {
+	fb := newFakeBroker(t, reply(204, ""))
+	r := run(t, map[string]string{"RMQCTL_VERBOSE": "1"}, "", "-H", "127.0.0.1", "-P", fb.port(), "-p", "conn-S3cret",
+		"declare", "user", "name=u", "password=user-S3cret", "tags=")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "> PUT http://127.0.0.1:"+fb.port()+"/api/users/u")
+	assert.NotContains(t, r.stderr, "S3cret")
+	assert.NotContains(t, r.stderr, "Z3Vlc3Q6Y29ubi1TM2NyZXQ=") // base64 of guest:conn-S3cret
+	assert.Contains(t, fb.last().Body, "user-S3cret", "the broker does get it")
+}
