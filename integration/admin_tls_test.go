@@ -71,7 +71,7 @@ func TestAdminTLS(t *testing.T) {
 		at(mutual, append([]string{"--ssl", "--ssl-ca-cert-file=" + ca.path, "--ssl-cert-file=" + clientCert, "--ssl-key-file=" + clientKey}, list...)...),
 		at(elsewhere, append([]string{"--ssl", "--ssl-ca-cert-file", ca.path, "--ssl-disable-hostname-verification"}, list...)...),
 		// a remote user's line: --host --port --ssl --vhost --username --password
-		{"--host=localhost", "--port=" + plain, "--ssl", "--ssl-ca-cert-file=" + ca.path, "--vhost=/", "--username=guest", "--password=guest", "list", "queues", "name"},
+		{"--host=localhost", "--port=" + plain, "--ssl", "--ssl-ca-cert-file=" + ca.path, "--vhost=/", "--username=guest", "--password=guest", "list", "exchanges", "name"},
 	}
 	for _, args := range works {
 		r := e.same(t, "", args...)
