@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"strings"
@@ -29,17 +30,19 @@ func (a *app) newClient() (*mgmtapi.Client, error) {
 			Insecure:     s.truthy("ssl_insecure"),
 			SkipHostname: s.truthy("ssl_disable_hostname_verification"),
 		}
-		// v1 loads the client certificate only when a key file is given
+		// v1 loads the client certificate only when a key file is given (and fails
+		// when the key comes without a certificate: so does TLSFiles)
 		if s.truthy("ssl_key_file") {
 			files.Cert, files.Key = s.str("ssl_cert_file"), s.str("ssl_key_file")
-			if files.Cert == "" {
-				files.Cert = files.Key // load_cert_chain(None, key) fails: so does this
-			}
 		}
 		var err error
 		if tlsCfg, err = files.Config(); err != nil {
 			var fe *mgmtapi.TLSFileError
-			if errors.As(err, &fe) {
+			var pe *fs.PathError
+			switch {
+			case errors.As(err, &pe):
+				return nil, osError(pe, pe.Path)
+			case errors.As(err, &fe):
 				return nil, die("Could not load the %s %s: %v", fe.What, pyRepr(fe.Path), fe.Err)
 			}
 			return nil, die("%v", err)

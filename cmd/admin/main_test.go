@@ -438,3 +438,17 @@ func TestVerboseLogHidesSecrets(t *testing.T) {
 	assert.NotContains(t, r.stderr, "Z3Vlc3Q6Y29ubi1TM2NyZXQ=") // base64 of guest:conn-S3cret
 	assert.Contains(t, fb.last().Body, "user-S3cret", "the broker does get it")
 }
+
+func TestTLSFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, nil, "", "--ssl", "--ssl-ca-cert-file", filepath.Join(dir, "missing.pem"), "list", "users")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "*** [Errno 2] No such file or directory: '"+filepath.Join(dir, "missing.pem")+"'\n\n", r.stderr)
+	r = run(t, nil, "", "--ssl", "--ssl-key-file", filepath.Join(dir, "key.pem"), "list", "users")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "*** a client certificate and its key go together\n\n", r.stderr)
+	notPEM := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("not a certificate"), 0o600))
+	r = run(t, nil, "", "--ssl", "--ssl-ca-cert-file", notPEM, "list", "users")
+	assert.Equal(t, "*** Could not load the CA certificate '"+notPEM+"': no PEM certificate found\n\n", r.stderr)
+}
