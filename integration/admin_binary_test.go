@@ -16,7 +16,7 @@ import (
 // The one-liners of CI scripts and Docker images, run by a real bash with a
 // `rabbitmqadmin` on PATH: once the real v1 script, once the rmqctl binary through a
 // symlink. (The originals act on every vhost; these keep to the test's own with -V.)
-func TestAdminShellOneLiners(t *testing.T) {
+func TestAdminDifferentialShellOneLiners(t *testing.T) {
 	e := newAdminEnv(t)
 	rmqctl := buildBinary(t)
 	v1Dir, oursDir := t.TempDir(), t.TempDir()

@@ -14,7 +14,7 @@ import (
 // Every error path v1 has a message for: optparse's errors (exit 2), its usage
 // errors, JSON that does not parse, the broker's 400/401/404 answers, a refused
 // connection, a bad config file; and what -q silences. Same bytes, same exit code.
-func TestAdminErrors(t *testing.T) {
+func TestAdminDifferentialErrors(t *testing.T) {
 	e := newAdminEnv(t)
 	v := newAdminVhost(t, e, "adm-err")
 	u := brokertest.Name("adm-nomgmt")

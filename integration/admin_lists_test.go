@@ -79,7 +79,7 @@ func newAdminWorld(t *testing.T, e *adminEnv) adminWorld {
 // Every listable type in every format, with its default columns, named columns
 // (nested ones included) and deeper flattening: the same bytes as v1. Columns whose
 // values move by themselves (rates, memory, counters of live processes) are left out.
-func TestAdminListsAndFormats(t *testing.T) {
+func TestAdminDifferentialListsAndFormats(t *testing.T) {
 	e := newAdminEnv(t)
 	w := newAdminWorld(t, e)
 	V := []string{"-V", w.vhost}
@@ -174,7 +174,7 @@ func TestAdminListsAndFormats(t *testing.T) {
 }
 
 // Where v1 crashes with a traceback, rmqctl does what the command means.
-func TestAdminWhereV1Crashes(t *testing.T) {
+func TestAdminDifferentialWhereV1Crashes(t *testing.T) {
 	e := newAdminEnv(t)
 	v := newAdminVhost(t, e, "adm-crash")
 	e.ok(t, "-V", v, "declare", "queue", "name=q")

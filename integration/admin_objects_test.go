@@ -17,7 +17,7 @@ import (
 // Every declarable and deletable type, with every key it takes: v1 and rmqctl each
 // run the command on the same starting state, print the same bytes, and leave the
 // broker in the same state (read back over the API).
-func TestAdminDeclareAndDelete(t *testing.T) {
+func TestAdminDifferentialDeclareAndDelete(t *testing.T) {
 	e := newAdminEnv(t)
 	v := newAdminVhost(t, e, "adm-obj")
 	user := brokertest.Name("adm-u")

@@ -18,7 +18,7 @@ import (
 // ~/.rabbitmqadmin.conf says where the broker is), options after the verb, long-option
 // prefixes, -c with a config file. Each prints what v1 prints and leaves the broker
 // as v1 leaves it. Names are the test's own; a policy's pattern matches nothing else.
-func TestAdminRealWorldCommandLines(t *testing.T) {
+func TestAdminDifferentialRealWorld(t *testing.T) {
 	e := newAdminEnv(t)
 	v := newAdminVhost(t, e, "adm-rw")
 	n := func(s string) string { return brokertest.Name("tc-" + s) }

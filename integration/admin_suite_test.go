@@ -58,7 +58,7 @@ func newAdminVhost(t *testing.T, e *adminEnv, prefix string) string {
 	return v
 }
 
-func TestAdminSuite(t *testing.T) {
+func TestAdminDifferentialSuite(t *testing.T) {
 	e := newAdminEnv(t)
 
 	t.Run("help", func(t *testing.T) {

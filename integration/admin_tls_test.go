@@ -49,7 +49,7 @@ var sslCodeLine = regexp.MustCompile(` \(_ssl\.c:\d+\)`)
 // and a config file with them (Puppet's TLS template), against https fronts of the
 // broker: the same bytes where the connection works; where it fails, exit 1 and, for
 // the certificate checks, Python's ssl message without its "(_ssl.c:N)".
-func TestAdminTLS(t *testing.T) {
+func TestAdminDifferentialTLS(t *testing.T) {
 	e := newAdminEnv(t)
 	dir := t.TempDir()
 	ca := newTestCA(t, dir, "ca")
