@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/desired"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -47,10 +48,13 @@ type ApplyOptions struct {
 
 const declareHelp = `The file lists what the broker should have, section by section: vhosts, users,
 permissions, topic_permissions, policies, operator_policies, parameters,
-global_parameters, exchanges, queues and bindings. RabbitMQ's definitions document
-(export_definitions) is such a file too. Passwords are never inline: give password_env,
-password_file or password_hash. The whole file is checked before anything is sent; every
-problem is reported as FILE:LINE: reason (exit 65).`
+global_parameters, exchanges, queues and bindings. RabbitMQ's definitions documents
+(export_definitions, also per vhost with -p) are such files too, read as the server's
+import reads them. Passwords are not inline: give password_env, password_file or
+password_hash (a JSON definitions document may carry an inline password, with a
+warning). The whole file is checked before anything is sent; every problem is reported
+as FILE:LINE: object: reason (exit 65). Only the kinds the file has are read, in the
+vhosts it names.`
 
 func newCmdDiff(f *Factory) *cobra.Command {
 	o := &PlanOptions{}
@@ -140,6 +144,11 @@ func (f *Factory) loadDocument(path string) (*desired.Document, error) {
 	if err != nil {
 		return nil, invalidFile(err)
 	}
+	if !f.g.Silent {
+		for _, w := range doc.Warnings {
+			fmt.Fprintf(f.IO.ErrOut, "Warning: %s: %s\n", name, w)
+		}
+	}
 	return doc, nil
 }
 
@@ -167,7 +176,19 @@ func (f *Factory) makePlan(ctx context.Context, o *PlanOptions) (*desired.Plan, 
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate, RunningUser: client.Username()})
+	version := func() (compat.Version, error) { // asked only by plans that depend on it
+		raw, err := client.ServerVersion(ctx)
+		if err != nil {
+			return compat.Version{}, err
+		}
+		v, err := compat.Parse(raw)
+		if err != nil {
+			return v, configError("the broker reports version %q, which rmqctl cannot read", raw)
+		}
+		return v, nil
+	}
+	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate,
+		RunningUser: client.Username(), Version: version})
 	if err != nil {
 		return nil, nil, invalidFile(err)
 	}
@@ -211,165 +232,6 @@ func runDiff(ctx context.Context, f *Factory, o *PlanOptions) error {
 		return errPending
 	}
 	return nil
-}
-
-func changeCells(ch *desired.Change) []output.Cell {
-	parts := make([]string, 0, len(ch.Diffs)+1)
-	for _, d := range ch.Diffs {
-		parts = append(parts, d.String())
-	}
-	if ch.Reason != "" {
-		parts = append(parts, "("+ch.Reason+")")
-	}
-	return []output.Cell{output.Str(string(ch.Action)), output.Str(ch.Kind.Singular()), output.Str(ch.Vhost),
-		output.Str(ch.Name), output.Str(strings.Join(parts, "; "))}
-}
-
-func planSummary(p *desired.Plan) string {
-	unchanged := 0
-	for _, n := range p.Unchanged {
-		unchanged += n
-	}
-	s := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete", p.Count(desired.Create), p.Count(desired.Update), p.Count(desired.Delete))
-	if n := p.Count(desired.Recreate); n > 0 {
-		s += fmt.Sprintf(", %d to recreate", n)
-	}
-	if n := p.Count(desired.Conflict); n > 0 {
-		s += fmt.Sprintf(", %d in conflict", n)
-	}
-	return s + fmt.Sprintf("; %d unchanged.", unchanged)
-}
-
-// planJSON renders a plan, or an apply's result, as one JSON document.
-func planJSON(p *desired.Plan, res *desired.Result) *output.OrderedObject {
-	changes := make([]*output.OrderedObject, 0, len(p.Changes))
-	add := func(ch *desired.Change, status desired.Status, err error) {
-		id := &output.OrderedObject{}
-		for _, f := range ch.ID {
-			id.Set(f.Name, f.Value)
-		}
-		diffs := make([]*output.OrderedObject, 0, len(ch.Diffs))
-		for _, d := range ch.Diffs {
-			j := (&output.OrderedObject{}).Set("field", d.Field)
-			switch {
-			case d.Secret:
-				j.Set("secret", true)
-			default:
-				if d.HasOld {
-					j.Set("old", d.Old)
-				}
-				if d.HasNew {
-					j.Set("new", d.New)
-				}
-			}
-			diffs = append(diffs, j)
-		}
-		j := (&output.OrderedObject{}).Set("action", string(ch.Action)).Set("kind", ch.Kind.Singular())
-		if ch.Kind.PerVhost() {
-			j.Set("vhost", ch.Vhost)
-		}
-		j.Set("name", ch.Name).Set("id", id)
-		if ch.Line > 0 {
-			j.Set("line", ch.Line)
-		}
-		j.Set("changes", diffs)
-		if ch.Reason != "" {
-			j.Set("reason", ch.Reason)
-		}
-		if status != "" {
-			j.Set("status", string(status))
-		}
-		if err != nil {
-			j.Set("error", err.Error())
-		}
-		changes = append(changes, j)
-	}
-	if res != nil {
-		for _, o := range res.Outcomes {
-			add(o.Change, o.Status, o.Err)
-		}
-	} else {
-		for _, ch := range p.Changes {
-			add(ch, "", nil)
-		}
-	}
-	doc := (&output.OrderedObject{}).Set("changes", changes).Set("summary", summaryJSON(p, res))
-	if res != nil {
-		doc.Set("interrupted", res.Interrupted)
-	}
-	return doc
-}
-
-// kindCounts is one kind's line of a summary.
-type kindCounts struct {
-	kind                                                             desired.Kind
-	created, updated, deleted, recreated, unchanged, conflicts, fail int
-	notStarted                                                       int
-}
-
-func summarize(p *desired.Plan, res *desired.Result) []*kindCounts {
-	by := map[desired.Kind]*kindCounts{}
-	var out []*kindCounts
-	get := func(k desired.Kind) *kindCounts {
-		if by[k] == nil {
-			by[k] = &kindCounts{kind: k}
-		}
-		return by[k]
-	}
-	for _, k := range p.Kinds {
-		get(k).unchanged = p.Unchanged[k]
-	}
-	count := func(ch *desired.Change, status desired.Status) {
-		kc := get(ch.Kind)
-		switch {
-		case ch.Action == desired.Conflict:
-			kc.conflicts++
-		case status == desired.Failed:
-			kc.fail++
-		case status == desired.NotStarted:
-			kc.notStarted++
-		case ch.Action == desired.Create:
-			kc.created++
-		case ch.Action == desired.Update:
-			kc.updated++
-		case ch.Action == desired.Delete:
-			kc.deleted++
-		case ch.Action == desired.Recreate:
-			kc.recreated++
-		}
-	}
-	if res != nil {
-		for _, o := range res.Outcomes {
-			count(o.Change, o.Status)
-		}
-	} else {
-		for _, ch := range p.Changes {
-			count(ch, desired.Done)
-		}
-	}
-	for _, k := range desired.AllKinds {
-		if by[k] != nil {
-			out = append(out, by[k])
-		}
-	}
-	return out
-}
-
-func summaryJSON(p *desired.Plan, res *desired.Result) []*output.OrderedObject {
-	var out []*output.OrderedObject
-	for _, kc := range summarize(p, res) {
-		j := (&output.OrderedObject{}).Set("kind", string(kc.kind))
-		if res == nil {
-			j.Set("create", kc.created).Set("update", kc.updated).Set("delete", kc.deleted).
-				Set("recreate", kc.recreated).Set("conflict", kc.conflicts).Set("unchanged", kc.unchanged)
-		} else {
-			j.Set("created", kc.created).Set("updated", kc.updated).Set("deleted", kc.deleted).
-				Set("recreated", kc.recreated).Set("conflicts", kc.conflicts).Set("unchanged", kc.unchanged).
-				Set("failed", kc.fail).Set("not_started", kc.notStarted)
-		}
-		out = append(out, j)
-	}
-	return out
 }
 
 func runApply(ctx context.Context, f *Factory, o *ApplyOptions) error {
@@ -443,27 +305,6 @@ func oneLine(s string) string {
 	return strings.Join(parts, ": ")
 }
 
-// printSummary writes the per-kind counts as a table.
-func (f *Factory) printSummary(p *desired.Plan, res *desired.Result, spaced bool) error {
-	if spaced {
-		fmt.Fprintln(f.Out())
-	}
-	for _, k := range p.Kept {
-		if f.informational() {
-			fmt.Fprintln(f.Out(), "Note: "+k)
-		}
-	}
-	rows := f.NewListHeaders([]string{"kind", "created", "updated", "deleted", "recreated", "unchanged", "conflicts", "failed", "not_started"}, false, f.headers())
-	for _, kc := range summarize(p, res) {
-		if err := rows.Row(output.Str(string(kc.kind)), output.Int(int64(kc.created)), output.Int(int64(kc.updated)),
-			output.Int(int64(kc.deleted)), output.Int(int64(kc.recreated)), output.Int(int64(kc.unchanged)),
-			output.Int(int64(kc.conflicts)), output.Int(int64(kc.fail)), output.Int(int64(kc.notStarted))); err != nil {
-			return err
-		}
-	}
-	return rows.Close()
-}
-
 // applyError decides apply's exit: failures first, then an interrupt, then conflicts.
 // Every message says how much was done and what is left.
 func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.Result) error {
@@ -486,14 +327,17 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 		left = fmt.Sprintf("; %s, %d not started", cause, n)
 	}
 	if len(failures) > 0 {
-		first := f.classify(f.current, failures[0].Err)
 		code := exitSoftware
 		if res.Unreachable {
 			code = exitUnavailable // the broker went away: rerun when it is back
 		}
+		causes := f.failureCauses(failures)
+		if len(causes) == 1 {
+			return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
+				"%d of %d changes failed: %s%s; apply again to retry them", len(failures), started, causes[0], left)}
+		}
 		return &cliError{code: code, layout: layoutLine, msg: fmt.Sprintf(
-			"%d of %d changes failed (first: %s %s: %s)%s; apply again to retry them",
-			len(failures), started, failures[0].Kind.Singular(), failures[0].Name, oneLine(first.msg), left)}
+			"%d of %d changes failed%s; apply again to retry them:\n  %s", len(failures), started, left, strings.Join(causes, "\n  "))}
 	}
 	if res.Interrupted {
 		return &cliError{code: exitTempFail, layout: layoutLine, msg: fmt.Sprintf(
@@ -510,33 +354,4 @@ func (f *Factory) applyError(ctx context.Context, p *desired.Plan, res *desired.
 			"%d conflicting objects were left as they are%s", n, hint)}
 	}
 	return nil
-}
-
-// progress shows "Applying: n/total" on a terminal's stderr, at most ten times a second.
-type progress struct {
-	w       io.Writer
-	on      bool
-	now     func() time.Time
-	last    time.Time
-	showing bool
-}
-
-func newProgress(io *output.IOStreams, now func() time.Time) *progress {
-	return &progress{w: io.ErrOut, on: io.IsStderrTTY(), now: now}
-}
-
-func (p *progress) update(done, total int) {
-	if !p.on || (p.now().Sub(p.last) < 100*time.Millisecond && done < total) {
-		return
-	}
-	p.last = p.now()
-	fmt.Fprintf(p.w, "\rApplying changes: %d/%d", done, total)
-	p.showing = true
-}
-
-func (p *progress) clear() {
-	if p.showing {
-		fmt.Fprint(p.w, "\r\033[K")
-		p.showing = false
-	}
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,7 +95,7 @@ func TestApplyReportsRefusedChanges(t *testing.T) {
 	file := desiredFile(t, "queues:\n  - {name: bad, arguments: {x-max-length: -3}}\n  - {name: good}\n")
 	r := f.run(t, nil, "", "apply", "-f", file, "--concurrency", "1")
 	assert.Equal(t, 70, r.code)
-	assert.Equal(t, "Error: 1 of 2 changes failed (first: queue bad: invalid arg 'x-max-length' for queue 'bad'); apply again to retry them\n", r.stderr)
+	assert.Equal(t, "Error: 1 of 2 changes failed: queue \"bad\" in vhost \"/\": invalid arg 'x-max-length' for queue 'bad'; apply again to retry them\n", r.stderr)
 	assert.Contains(t, r.stdout, "\tfailed: invalid arg 'x-max-length' for queue 'bad'\n")
 	assert.Contains(t, r.stdout, "create\tqueue\t/\tgood\tdurable: true; auto_delete: false\tdone\n")
 	assert.Contains(t, r.stdout, "queues\t1\t0\t0\t0\t0\t0\t1\t0\n")
@@ -216,4 +217,81 @@ queues:
 		}
 		assert.Equal(t, []string{"PUT /api/queues/%2F/q", "PUT /api/permissions/%2F/guest", "PUT /api/users/guest"}, order)
 	}
+}
+
+// Fifty users refused for one reason are one line: the count and the first names;
+// another cause is a line of its own, naming its object.
+func TestApplyReportsOneCauseOnce(t *testing.T) {
+	f := liveBroker(t)
+	var file strings.Builder
+	file.WriteString("users:\n")
+	for i := 1; i <= 50; i++ {
+		name := fmt.Sprintf("u%02d", i)
+		f.on("PUT /api/users/"+name, 400, `{"error":"bad_request","reason":"A user can have at most 32 tags (received 33)"}`)
+		fmt.Fprintf(&file, "  - {name: %s, tags: [t]}\n", name)
+	}
+	f.on("PUT /api/queues/%2F/q1", 400, `{"error":"bad_request","reason":"invalid arg 'x-max-length' for queue 'q1'"}`)
+	f.on("PUT /api/queues/%2F/q2", 400, `{"error":"bad_request","reason":"invalid arg 'x-max-length' for queue 'q2'"}`)
+	f.on("PUT /api/queues/%2F/q3", 201, "")
+	file.WriteString("queues:\n  - {name: q1, arguments: {x-max-length: -1}}\n  - {name: q2, arguments: {x-max-length: -1}}\n  - {name: q3}\n")
+	r := f.run(t, nil, "", "apply", "-f", desiredFile(t, file.String()), "--concurrency", "1", "-q")
+	assert.Equal(t, 70, r.code)
+	assert.Equal(t, `Error: 52 of 53 changes failed; apply again to retry them:
+  50 users ("u01", "u02", "u03" and 47 more): A user can have at most 32 tags (received 33)
+  2 queues ("q1", "q2"): invalid arg 'x-max-length' for queue 'q1'
+`, r.stderr)
+}
+
+// RabbitMQ's definitions format may carry inline passwords, as the server's import
+// takes them: apply sets them, with one warning for the whole file.
+func TestApplyInlinePasswordsWarnOnce(t *testing.T) {
+	f := liveBroker(t)
+	f.on("PUT /api/users/a", 204, "")
+	f.on("PUT /api/users/b", 204, "")
+	file := desiredFile(t, `{"users": [{"name": "a", "password": "Inline-A1", "tags": ""}, {"name": "b", "password": "Inline-B2", "tags": ""}]}`)
+	r := f.run(t, nil, "", "apply", "-f", file, "-q")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "Warning: "+file+`: 2 users have an inline password ("a", "b"): they are used as given, `+
+		"but the file holds them in clear text (password_hash, as exports give it, does not)\n", r.stderr)
+	u, _ := f.find("PUT", "/api/users/b")
+	assert.JSONEq(t, `{"password":"Inline-B2","tags":[]}`, u.Body)
+	assert.NotContains(t, r.stdout+r.stderr, "Inline-")
+	r = f.run(t, nil, "", "diff", "-f", file, "-s")
+	assert.Empty(t, r.stderr, "-s silences the warning")
+}
+
+// Reads follow the file: its vhosts' lists only, none for a vhost still to be made,
+// one broker-wide list when the file names every vhost; a vhost deleted between the
+// reads has nothing in it.
+func TestApplyReadsTheFilesVhosts(t *testing.T) {
+	f := newFakeAPI(t)
+	f.on("GET /api/vhosts", 200, `[{"name":"/","tags":[],"default_queue_type":"classic","tracing":false,"cluster_state":[]},
+{"name":"other","tags":[],"tracing":false},{"name":"gone","tags":[],"tracing":false}]`)
+	f.on("GET /api/queues/%2F", 200, `[{"name":"q","vhost":"/","type":"classic","durable":true,"auto_delete":false,"exclusive":false,"arguments":{}}]`)
+	f.on("GET /api/queues/gone", 404, notFound)
+	f.on("PUT /api/queues/gone/q", 201, "")
+	f.on("PUT /api/vhosts/new", 201, "")
+	f.on("PUT /api/queues/new/q", 201, "")
+	file := desiredFile(t, "vhosts: [{name: new}]\nqueues:\n  - {name: q}\n  - {vhost: gone, name: q}\n  - {vhost: new, name: q}\n")
+	r := f.run(t, nil, "", "apply", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr)
+	var reads []string
+	for _, req := range f.requests() {
+		if req.Method == "GET" {
+			reads = append(reads, strings.SplitN(req.URI, "?", 2)[0])
+		}
+	}
+	assert.ElementsMatch(t, []string{"/api/vhosts", "/api/queues/%2F", "/api/queues/gone"}, reads)
+
+	f.mu.Lock()
+	f.reqs = nil
+	f.mu.Unlock()
+	f.on("GET /api/queues", 200, `[]`)
+	r = f.run(t, nil, "", "diff", "-f", desiredFile(t, "queues:\n  - {name: q}\n  - {vhost: other, name: q}\n  - {vhost: gone, name: q}\n"))
+	assert.Equal(t, 2, r.code, r.stderr)
+	reads = nil
+	for _, req := range f.requests() {
+		reads = append(reads, req.Method+" "+strings.SplitN(req.URI, "?", 2)[0])
+	}
+	assert.ElementsMatch(t, []string{"GET /api/vhosts", "GET /api/queues"}, reads, "every vhost named: one broker-wide read")
 }

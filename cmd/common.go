@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -73,11 +74,10 @@ func (f *Factory) readPassword(noInputCode int) (string, error) {
 	return strings.TrimSpace(pw), nil
 }
 
-// parseColumns reads list_* column arguments: separate arguments and/or comma-separated
-// within one ("name, tracing"; a space alone does not separate, as in rabbitmqctl), trimmed,
-// duplicates dropped, defaults when none. Unknown ones are a usage error listing them
-// sorted, as rabbitmqctl does.
-func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
+// splitColumns reads list_* column arguments: separate arguments and/or comma-separated
+// within one ("name, tracing"; a space alone does not separate, as in rabbitmqctl),
+// trimmed, duplicates dropped.
+func splitColumns(args []string) []string {
 	var cols []string
 	seen := map[string]bool{}
 	for _, a := range args {
@@ -88,24 +88,79 @@ func parseColumns(args []string, allowed, defaults []string) ([]string, error) {
 			}
 		}
 	}
+	return cols
+}
+
+// parseColumns validates command's column arguments as the rabbitmqctl of the broker's
+// release does: defaults when none; columns the release lacks (compat's info-key
+// table) or nobody has are a usage error naming them, sorted before 4.0, in the
+// order given since. The release is asked for only when the answer depends on it;
+// when it cannot be learned, an error lists the keys as the newest release would.
+func (f *Factory) parseColumns(ctx context.Context, command string, args, allowed, defaults []string) ([]string, error) {
+	cols := splitColumns(args)
 	if len(cols) == 0 {
-		return defaults, nil
-	}
-	ok := map[string]bool{}
-	for _, a := range allowed {
-		ok[a] = true
+		return f.defaultColumns(ctx, command, defaults)
 	}
 	var bad []string
+	versioned := false
 	for _, c := range cols {
-		if !ok[c] {
+		switch {
+		case !contains(allowed, c):
+			bad = append(bad, c)
+		case compat.VersionedInfoKey(command, c):
+			versioned = true
+		}
+	}
+	switch {
+	case len(bad) == 0 && !versioned:
+		return cols, nil
+	case !versioned && sort.StringsAreSorted(bad):
+		// the same text whichever the release's order
+		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	}
+	p, err := f.Profile(ctx)
+	if err != nil {
+		if len(bad) == 0 {
+			return nil, err
+		}
+		p = compat.Newest()
+	}
+	bad = bad[:0]
+	for _, c := range cols {
+		if !contains(allowed, c) || !p.HasInfoKey(command, c) {
 			bad = append(bad, c)
 		}
 	}
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+	if len(bad) == 0 {
+		return cols, nil
 	}
-	return cols, nil
+	if !p.Has(compat.UnsortedErrorKeys) {
+		sort.Strings(bad)
+	}
+	return nil, usageError("Info key(s) " + strings.Join(bad, ",") + " are not supported")
+}
+
+// defaultColumns are the command's default columns that the broker's release has (the
+// release is asked for only when some default is not in every release).
+func (f *Factory) defaultColumns(ctx context.Context, command string, defaults []string) ([]string, error) {
+	versioned := false
+	for _, c := range defaults {
+		versioned = versioned || compat.VersionedInfoKey(command, c)
+	}
+	if !versioned {
+		return defaults, nil
+	}
+	p, err := f.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range defaults {
+		if p.HasInfoKey(command, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // listSpec is one list command: a banner, one streamed request whose items become
@@ -146,8 +201,19 @@ func (f *Factory) runList(ctx context.Context, s listSpec) error {
 // printResult is an {ok, Value} result: the text, or {"node":…,"result":"ok","value":…} in JSON.
 func (f *Factory) printResult(text string) error {
 	if f.format() == output.JSON {
-		return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", text))
+		return f.printResultJSON((&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", text))
 	}
 	_, err := io.WriteString(f.Out(), text+"\n")
 	return err
+}
+
+// printResultJSON prints a result object with its keys in the order of the broker's
+// release (4.3 writes Erlang maps in atom order).
+func (f *Factory) printResultJSON(o *output.OrderedObject) error {
+	if f.current != nil {
+		if p, err := f.Profile(f.current.Context()); err == nil {
+			o.Reorder(p.ResultOrder(o.Keys))
+		}
+	}
+	return output.JSONLine(f.Out(), o)
 }

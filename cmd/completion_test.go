@@ -30,7 +30,7 @@ func TestCompletionWithBrokerDownPrintsNoCandidates(t *testing.T) {
 
 func TestCompletionOfStaticChoices(t *testing.T) {
 	r := runWithEnv(t, nil, "", "__complete", "list_vhosts", "name,tags", "")
-	assert.Equal(t, "cluster_state\ndefault_queue_type\ndescription\ntracing\n:4\n", r.stdout)
+	assert.Equal(t, "cluster_state\ndefault_queue_type\ndescription\nmetadata\nprotected_from_deletion\ntracing\n:4\n", r.stdout)
 	r = runWithEnv(t, nil, "", "__complete", "list_users", "--formatter", "")
 	assert.Equal(t, "csv\njson\npretty_table\ntable\n:4\n", r.stdout)
 	r = runWithEnv(t, nil, "", "__complete", "add_")

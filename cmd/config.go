@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/spf13/pflag"
 )
@@ -45,6 +46,8 @@ type GlobalOptions struct {
 	Insecure     bool
 	Verbose      bool
 	Config       string
+	// CtlVersion pins the RabbitMQ release whose rabbitmqctl rmqctl behaves as.
+	CtlVersion string
 }
 
 func (g *GlobalOptions) addFlags(fs *pflag.FlagSet) {
@@ -70,11 +73,13 @@ func (g *GlobalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.Insecure, "insecure", false, "do not verify the server certificate")
 	fs.BoolVar(&g.Verbose, "verbose", false, "log HTTP requests and responses on stderr (secrets redacted)")
 	fs.StringVar(&g.Config, "config", "", "config file (default $XDG_CONFIG_HOME/rmqctl/config.toml)")
+	fs.StringVar(&g.CtlVersion, "rabbitmqctl-version", "", "behave as the rabbitmqctl of this RabbitMQ release (e.g. 3.10, 4.3.6) instead of asking the broker its version")
 }
 
 // envFlags are the flags that may also come from RMQCTL_<NAME> environment variables.
 var envFlags = []string{"url", "host", "port", "username", "password", "password-file", "tls",
-	"cacert", "cert", "key", "insecure", "node", "config", "vhost", "timeout", "verbose"}
+	"cacert", "cert", "key", "insecure", "node", "config", "vhost", "timeout", "verbose",
+	"rabbitmqctl-version"}
 
 func envName(flag string) string {
 	return "RMQCTL_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
@@ -97,6 +102,7 @@ type target struct {
 	Key          string   `toml:"key"`
 	Insecure     *bool    `toml:"insecure"`
 	Timeout      int      `toml:"timeout"`
+	CtlVersion   string   `toml:"rabbitmqctl_version"`
 }
 
 type configFile struct {
@@ -110,6 +116,8 @@ type connection struct {
 	vhost   string // from the environment or the target; -p wins over it
 	verbose bool
 	timeout time.Duration
+	// ctlVersion pins the release whose rabbitmqctl to speak (zero: ask the broker).
+	ctlVersion compat.Version
 }
 
 // layers of a setting's origin; a higher layer wins
@@ -201,6 +209,11 @@ func resolveConnection(fs *pflag.FlagSet, g *GlobalOptions, lookupEnv func(strin
 	}
 	if v, _ := s.get("verbose"); v == "true" {
 		conn.verbose = true
+	}
+	if v, _ := s.get("rabbitmqctl-version"); v != "" {
+		if conn.ctlVersion, err = compat.Parse(v); err != nil {
+			return nil, configError("--rabbitmqctl-version: %v", err)
+		}
 	}
 	if v, layer := s.get("timeout"); layer > fromDefault && !fs.Changed("timeout") {
 		n, _ := strconv.Atoi(v)
@@ -318,6 +331,7 @@ func applyTarget(s *settings, t target, path, name string) error {
 	if t.Timeout != 0 {
 		str("timeout", strconv.Itoa(t.Timeout))
 	}
+	str("rabbitmqctl-version", t.CtlVersion)
 	return nil
 }
 

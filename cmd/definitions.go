@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/spf13/cobra"
 )
@@ -174,7 +175,13 @@ Definitions are merged into what the broker has.`,
 				return err
 			}
 			if f.informational() {
-				return f.printMessage("Successfully started definition import. This process is asynchronous and can take some time.")
+				msg := "Successfully started definition import. This process is asynchronous and can take some time."
+				if ok, err := f.has(c.Context(), compat.ImportWatchLogs); err != nil {
+					return err
+				} else if ok {
+					msg += " Watch target node logs for completion."
+				}
+				return f.printMessage(msg)
 			}
 			return f.printDone()
 		},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -140,6 +141,40 @@ func errUsageText(text string) error {
 }
 
 func errParameterNotFound() error { return genericError("Parameter does not exist") }
+
+// notFoundError is a server's {:error, :not_found} as the release's rabbitmqctl prints
+// it: "Error:\nnot_found" (69) before 3.11.16, a sentence and 65 since.
+func (f *Factory) notFoundError(ctx context.Context) error {
+	ok, err := f.has(ctx, compat.NotFoundIsDataError)
+	switch {
+	case err != nil:
+		return err
+	case ok:
+		return &cliError{code: exitDataErr, layout: layoutBare, msg: "Object (queue, stream, exchange, etc) was not found"}
+	}
+	return genericError("not_found")
+}
+
+// errVhostProtected is delete_vhost's refusal of a vhost protected from deletion (4.0.6+):
+// exit 65, or under --formatter json the CLI's {"node","reason","result"} and 69.
+func (f *Factory) errVhostProtected() error {
+	const msg = "Cannot delete this virtual host: it is protected from deletion. To lift the protection, inspect and update its metadata"
+	if f.format() == output.JSON {
+		b, _ := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("reason", msg).Set("result", "error").MarshalJSON()
+		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(b)}
+	}
+	return &cliError{code: exitDataErr, msg: msg}
+}
+
+// firstErr is the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // genericError is rabbitmqctl's default for a failed operation: "Error:\n<msg>", 69.
 func genericError(msg string) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -30,6 +31,8 @@ type Factory struct {
 	// current is the command being run, for its timeout and messages.
 	current *cobra.Command
 	banner  string
+	// profile is the rabbitmqctl release spoken, once known (see Profile).
+	profile *compat.Profile
 }
 
 // Client returns the management API client, resolving the connection settings
@@ -85,12 +88,26 @@ func (f *Factory) Vhost() string {
 	return f.g.Vhost
 }
 
+// format is --formatter, else the command's own default (a few rabbitmqctl commands
+// print a pretty table unless told otherwise), else table.
 func (f *Factory) format() output.Format {
-	fm, err := output.ParseFormat(f.g.Formatter)
+	name := f.g.Formatter
+	if c := f.current; c != nil && !f.root.PersistentFlags().Changed("formatter") && c.Annotations[annDefaultFormatter] != "" {
+		name = c.Annotations[annDefaultFormatter]
+	}
+	fm, err := output.ParseFormat(name)
 	if err != nil {
 		return output.Table
 	}
 	return fm
+}
+
+// defaultFormat makes fm the command's formatter unless --formatter says otherwise.
+func (f *Factory) defaultFormat(c *cobra.Command, fm output.Format) {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[annDefaultFormatter] = string(fm)
 }
 
 // informational reports whether banners and hints are printed.
@@ -111,14 +128,25 @@ func (f *Factory) Banner(format string, args ...any) {
 func (f *Factory) headers() bool { return !f.g.Silent && !f.g.NoTableHeaders }
 
 // NewListHeaders starts a list whose header row is printed or not as headers says.
+// JSON rows give their keys, and CSV rows their empty lists, as the broker release's
+// rabbitmqctl does.
 func (f *Factory) NewListHeaders(columns []string, streamed, headers bool) *output.ListWriter {
-	return output.NewList(f.Out(), f.format(), columns, output.ListOptions{Headers: headers, Streamed: streamed})
+	o := output.ListOptions{Headers: headers, Streamed: streamed}
+	if fm := f.format(); (fm == output.JSON || fm == output.CSV) && f.current != nil {
+		if p, err := f.Profile(f.current.Context()); err == nil {
+			o.JSONOrder = p.JSONOrder(f.current.Name(), columns)
+			o.CSVBlankEmptyLists = p.Has(compat.CSVPlainLists)
+		}
+	}
+	return output.NewList(f.Out(), f.format(), columns, o)
 }
 
 // annotation keys on commands
 const (
 	// annTimeoutMS is the command's default timeout in ms (rabbitmqctl's), when it has one.
 	annTimeoutMS = "rmqctl/default-timeout-ms"
+	// annDefaultFormatter is the formatter a command uses without --formatter.
+	annDefaultFormatter = "rmqctl/default-formatter"
 )
 
 // fallbackTimeout bounds commands that rabbitmqctl lets run forever: over HTTP a hung

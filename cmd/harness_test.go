@@ -111,7 +111,8 @@ type result struct {
 // sets it) and stdin.
 func (f *fakeAPI) run(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
-	e := map[string]string{"RMQCTL_URL": "", "HOME": t.TempDir()}
+	// The canned answers are 3.10.8's: speak its rabbitmqctl unless a test pins another.
+	e := map[string]string{"RMQCTL_URL": "", "HOME": t.TempDir(), "RMQCTL_RABBITMQCTL_VERSION": "3.10.8"}
 	if f != nil {
 		e["RMQCTL_URL"] = f.srv.URL
 	}

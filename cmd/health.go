@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -16,10 +17,15 @@ import (
 type healthCheck struct {
 	name, use, short, example string
 	args                      int
-	banner                    func(node string, args []string) string
-	path                      func(args []string) []string
-	ok                        func(node string, args []string, body mgmtapi.Item) string
-	failure                   func(node string, args []string, body mgmtapi.Item) string
+	banner                    func(r *release, node string, args []string) string
+	// noop, when it says so, is a release where the check is a deprecated no-op that
+	// always passes (nothing is asked of the broker).
+	noop    func(r *release) bool
+	path    func(args []string) []string
+	ok      func(r *release, node string, args []string, body mgmtapi.Item) string
+	failure func(r *release, node string, args []string, body mgmtapi.Item) string
+	// okJSON, when set, is the check's JSON on success (default {"result":"ok"}).
+	okJSON func(node string, args []string) *output.OrderedObject
 	// bare prints the failure without "Error:", as check_port_listener does.
 	bare bool
 }
@@ -70,37 +76,46 @@ func alarmLines(b mgmtapi.Item) string {
 var healthChecks = []healthCheck{
 	{
 		name: "check_local_alarms", short: "Health check that fails (returns with a non-zero code) if the target node has any local alarms in effect",
-		banner: func(n string, _ []string) string {
+		banner: func(r *release, n string, _ []string) string {
+			if r.Has(compat.LocalAlarmsNoOp) {
+				return "This command is DEPRECATED and is a no-op. It will be removed in a future version."
+			}
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
-		path:    func([]string) []string { return []string{"local-alarms"} },
-		ok:      func(n string, _ []string, _ mgmtapi.Item) string { return "Node " + n + " reported no local alarms" },
-		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
+		noop: func(r *release) bool { return r.Has(compat.LocalAlarmsNoOp) },
+		path: func([]string) []string { return []string{"local-alarms"} },
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
+			return "Node " + n + " reported no local alarms"
+		},
+		failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 	},
 	{
 		name: "check_alarms", short: "Health check that fails (returns with a non-zero code) if the target node reports any alarms, local or cluster-wide",
-		banner: func(n string, _ []string) string {
+		banner: func(_ *release, n string, _ []string) string {
 			return "Asking node " + n + " to report any local resource alarms ..."
 		},
 		path: func([]string) []string { return []string{"alarms"} },
-		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported no alarms, local or clusterwide"
 		},
-		failure: func(_ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
+		failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string { return alarmLines(b) },
 		bare:    true,
 	},
 	{
 		name: "check_port_listener", use: "check_port_listener <port>", args: 1,
 		short:   "Health check that fails (returns with a non-zero code) if the target node is not listening on the specified port",
 		example: "  rmqctl check_port_listener 5672",
-		banner: func(n string, a []string) string {
+		banner: func(_ *release, n string, a []string) string {
 			return "Asking node " + n + " if there's an active listener on port " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"port-listener", a[0]} },
-		ok: func(n string, a []string, _ mgmtapi.Item) string {
+		okJSON: func(n string, a []string) *output.OrderedObject {
+			return (&output.OrderedObject{}).Set("node", n).Set("port", a[0]).Set("result", "ok")
+		},
+		ok: func(_ *release, n string, a []string, _ mgmtapi.Item) string {
 			return "A listener for port " + a[0] + " is running on node " + n + "."
 		},
-		failure: func(n string, a []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, a []string, b mgmtapi.Item) string {
 			return "No listener for port " + a[0] + " is active on node " + n + ". Found listeners that use the following ports: " + sortedTexts(b.Get("ports"))
 		},
 		bare: true,
@@ -109,25 +124,30 @@ var healthChecks = []healthCheck{
 		name: "check_protocol_listener", use: "check_protocol_listener <protocol>", args: 1,
 		short:   "Health check that fails (returns with a non-zero code) if the target node does not have a listener for the specified protocol",
 		example: "  rmqctl check_protocol_listener amqp",
-		banner: func(n string, a []string) string {
+		banner: func(_ *release, n string, a []string) string {
 			return "Asking node " + n + " if there's an active listener for protocol " + a[0] + " ..."
 		},
 		path: func(a []string) []string { return []string{"protocol-listener", a[0]} },
-		ok: func(n string, a []string, _ mgmtapi.Item) string {
+		okJSON: func(n string, a []string) *output.OrderedObject {
+			return (&output.OrderedObject{}).Set("node", n).Set("protocol", a[0]).Set("result", "ok")
+		},
+		ok: func(_ *release, n string, a []string, _ mgmtapi.Item) string {
 			return "A listener for protocol " + a[0] + " is running on node " + n + "."
 		},
-		failure: func(n string, a []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, a []string, b mgmtapi.Item) string {
 			return "No listener for protocol " + a[0] + " is active on node " + n + ". Found listeners for the following protocols: " + sortedTexts(b.Get("protocols"))
 		},
 	},
 	{
 		name: "check_virtual_hosts", short: "Health check that checks if all vhosts are running in the target node",
-		banner: func(n string, _ []string) string { return "Checking if all vhosts are running on node " + n + " ..." },
-		path:   func([]string) []string { return []string{"virtual-hosts"} },
-		ok: func(n string, _ []string, _ mgmtapi.Item) string {
+		banner: func(_ *release, n string, _ []string) string {
+			return "Checking if all vhosts are running on node " + n + " ..."
+		},
+		path: func([]string) []string { return []string{"virtual-hosts"} },
+		ok: func(_ *release, n string, _ []string, _ mgmtapi.Item) string {
 			return "Node " + n + " reported all vhosts as running"
 		},
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
+		failure: func(_ *release, n string, _ []string, b mgmtapi.Item) string {
 			down, _ := b.Get("virtual-hosts").([]any)
 			lines := []string{"Some virtual hosts on node " + n + " are down:"}
 			for _, v := range down {
@@ -138,23 +158,32 @@ var healthChecks = []healthCheck{
 	},
 	{
 		name: "check_if_node_is_quorum_critical", short: "Health check that fails (returns with a non-zero code) if there are queues with minimum online quorum (queues that would lose their quorum if the target node is shut down)",
-		banner: func(n string, _ []string) string {
+		banner: func(r *release, n string, _ []string) string {
+			if r.Has(compat.QuorumCriticalCoversStreams) {
+				return "Checking if node " + n + " is critical for quorum of any queues/streams ..."
+			}
 			return "Checking if node " + n + " is critical for quorum of any quorum queues ..."
 		},
 		path: func([]string) []string { return []string{"node-is-quorum-critical"} },
-		ok: func(n string, _ []string, b mgmtapi.Item) string {
-			if reasonOf(b) == "single node cluster" {
+		ok: func(r *release, n string, _ []string, b mgmtapi.Item) string {
+			switch {
+			case reasonOf(b) == "single node cluster":
 				return "Node " + n + " seems to be the only one in a single node cluster, the check does not apply"
+			case r.Has(compat.QuorumCriticalCoversStreams):
+				return "Node " + n + " reported no queues/streams with minimum quorum"
 			}
 			return "Node " + n + " reported no quorum queues with minimum quorum"
 		},
-		failure: func(n string, _ []string, b mgmtapi.Item) string {
+		failure: func(r *release, n string, _ []string, b mgmtapi.Item) string {
 			var lines []string
+			format := "queue '%s' in vhost '%s' would lose quorum if node %s is stopped"
+			if r.Has(compat.QuorumCriticalCoversStreams) {
+				format = "queue '%s' in vhost '%s' will become unavailable if node %s stops"
+			}
 			if qs, ok := b.Get("queues").([]any); ok {
 				for _, q := range qs {
 					if o, ok := q.(*mgmtapi.Object); ok {
-						lines = append(lines, fmt.Sprintf("queue '%s' in vhost '%s' would lose quorum if node %s is stopped",
-							termText(o.Get("name")), termText(o.Get("virtual_host")), n))
+						lines = append(lines, fmt.Sprintf(format, termText(o.Get("name")), termText(o.Get("virtual_host")), n))
 					}
 				}
 			}
@@ -194,20 +223,31 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 		return err
 	}
 	node := f.NodeName()
-	f.Banner("%s", h.banner(node, args))
+	r := &release{f: f, ctx: ctx}
+	f.Banner("%s", h.banner(r, node, args))
+	noop := h.noop != nil && h.noop(r)
+	if r.err != nil {
+		return r.err
+	}
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
-	ok, body, err := client.HealthCheck(ctx, h.path(args)...)
-	if err != nil {
-		return err
+	ok, body := true, mgmtapi.Item(mgmtapi.NewObject())
+	if !noop {
+		if ok, body, err = client.HealthCheck(ctx, h.path(args)...); err != nil {
+			return err
+		}
 	}
 	if ok {
 		if f.format() == output.JSON {
-			return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
+			doc := (&output.OrderedObject{}).Set("result", "ok")
+			if h.okJSON != nil {
+				doc = h.okJSON(node, args)
+			}
+			return output.JSONLine(f.Out(), doc)
 		}
-		return f.printMessage(h.ok(node, args, body))
+		return f.printMessage(h.ok(r, node, args, body))
 	}
-	msg := h.failure(node, args, body)
+	msg := h.failure(r, node, args, body)
 	if f.format() == output.JSON {
 		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(marshalFailure(body))}
 	}
@@ -257,9 +297,6 @@ func newCmdCheckRunning(f *Factory) *cobra.Command {
 			if n.Get("running") != true {
 				return genericError("RabbitMQ on node " + node + " is not running or has not fully booted yet (check with is_booting)")
 			}
-			if f.format() == output.JSON {
-				return output.JSONLine(f.Out(), (&output.OrderedObject{}).Set("result", "ok"))
-			}
 			return f.printMessage("RabbitMQ on node " + node + " is fully booted and running")
 		},
 	}
@@ -285,12 +322,17 @@ func newCmdCheckCertificateExpiration(f *Factory) *cobra.Command {
 				units = strings.TrimSuffix(unit, "s")
 			}
 			h := healthCheck{
-				banner: func(n string, _ []string) string { return "Checking certificate expiration on node " + n + " ..." },
-				path:   func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
-				ok: func(string, []string, mgmtapi.Item) string {
+				banner: func(r *release, n string, _ []string) string {
+					if r.Has(compat.CertificateExpirationAllBanner) {
+						return "Checking certificate expiration for all certificates on node " + n + " ..."
+					}
+					return "Checking certificate expiration on node " + n + " ..."
+				},
+				path: func([]string) []string { return []string{"certificate-expiration", strconv.Itoa(within), unit} },
+				ok: func(*release, string, []string, mgmtapi.Item) string {
 					return fmt.Sprintf("No certificates are expiring within %d %s.", within, units)
 				},
-				failure: func(_ string, _ []string, b mgmtapi.Item) string {
+				failure: func(_ *release, _ string, _ []string, b mgmtapi.Item) string {
 					var lines []string
 					expired, _ := b.Get("expired").([]any)
 					for _, e := range expired {

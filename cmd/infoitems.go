@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -19,6 +21,9 @@ type infoItem struct {
 	stats bool
 	// cell renders the item from the server's object.
 	cell func(mgmtapi.Item) output.Cell
+	// forRelease, when set, is the item as the broker's release renders it (asked only
+	// when the item is listed).
+	forRelease func(compat.Profile) infoItem
 }
 
 // item is an info item whose HTTP field has the same name, rendered as rabbitmqctl does.
@@ -137,15 +142,27 @@ func (s infoItems) lookup(name string) infoItem {
 	panic("unknown info item " + name)
 }
 
-// parse validates column arguments (rabbitmqctl's rules) and returns the items.
-func (s infoItems) parse(args []string) ([]infoItem, error) {
-	names, err := parseColumns(args, s.names(), s.defaults)
+// parse validates command's column arguments (rabbitmqctl's rules, for the broker's
+// release) and returns the items.
+func (s infoItems) parse(ctx context.Context, f *Factory, command string, args []string) ([]infoItem, error) {
+	names, err := f.parseColumns(ctx, command, args, s.names(), s.defaults)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]infoItem, len(names))
+	var p *compat.Profile
 	for i, n := range names {
 		out[i] = s.lookup(n)
+		if out[i].forRelease != nil {
+			if p == nil {
+				pr, err := f.Profile(ctx)
+				if err != nil {
+					return nil, err
+				}
+				p = &pr
+			}
+			out[i] = out[i].forRelease(*p)
+		}
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -102,7 +103,7 @@ func (f *Factory) listError(s streamedList, rows *output.ListWriter, err error) 
 
 // listCommand builds a streamed list command: columns as arguments, validated before
 // anything is sent, and completed from the info items.
-func listCommand(use, short, long, example string, items infoItems, run func(ctx context.Context, cols []infoItem) error) *cobra.Command {
+func listCommand(f *Factory, use, short, long, example string, items infoItems, run func(ctx context.Context, cols []infoItem) error) *cobra.Command {
 	return &cobra.Command{
 		Use:               use,
 		Short:             short,
@@ -110,7 +111,7 @@ func listCommand(use, short, long, example string, items infoItems, run func(ctx
 		Example:           example,
 		ValidArgsFunction: completions.Columns(items.names()),
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := items.parse(args)
+			cols, err := items.parse(c.Context(), f, c.Name(), args)
 			if err != nil {
 				return err
 			}
@@ -132,7 +133,7 @@ var exchangeItems = infoItems{
 
 func newCmdListExchanges(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_exchanges [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_exchanges [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists exchanges", "Lists the exchanges of a vhost.",
 		"  rmqctl list_exchanges -p / name type durable arguments",
 		exchangeItems, func(ctx context.Context, cols []infoItem) error {
@@ -161,7 +162,7 @@ var bindingItems = infoItems{
 }
 
 func newCmdListBindings(f *Factory) *cobra.Command {
-	return listCommand("list_bindings [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	return listCommand(f, "list_bindings [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists all bindings on a vhost", "Lists the bindings of a vhost, including the default exchange's.",
 		"  rmqctl list_bindings -p / source_name destination_name routing_key",
 		bindingItems, func(ctx context.Context, cols []infoItem) error {
@@ -229,9 +230,65 @@ var queueItems = infoItems{
 		typed("disk_reads", "message_stats.disk_reads", classic, 0), typed("disk_writes", "message_stats.disk_writes", classic, 0),
 		item("consumers", true), classicOnly("consumer_utilisation"), classicOnly("consumer_capacity"), item("memory", true),
 		renamed("slave_pids", "slave_nodes", true), renamed("synchronised_slave_pids", "synchronised_slave_nodes", true),
-		item("state", false), item("type", false), item("leader", false), item("members", false), item("online", false),
+		item("state", false), item("type", false), releaseLeader("leader"), releaseLeader("members"), item("online", false),
+		item("operator_policy", true),
+		{name: "effective_policy_definition", fields: []string{"effective_policy_definition"}, stats: true, cell: proplist("effective_policy_definition")},
 	},
 	defaults: []string{"name", "messages"},
+}
+
+// releaseLeader is list_queues's leader or members: quorum queues and streams have
+// them; from 4.0.3 a classic queue's are its node (as the HTTP API does not say).
+func releaseLeader(name string) infoItem {
+	it := item(name, false)
+	it.forRelease = func(p compat.Profile) infoItem {
+		if !p.Has(compat.ClassicQueueLeader) {
+			return item(name, false)
+		}
+		return infoItem{name: name, fields: []string{name, "node", "type"}, cell: func(q mgmtapi.Item) output.Cell {
+			if q.Get(name) != nil || q.Get("type") != "classic" {
+				return field(name)(q)
+			}
+			node, _ := q.Get("node").(string)
+			if name == "members" {
+				return output.Raw("["+node+"]", []any{node})
+			}
+			return output.Str(node)
+		}}
+	}
+	return it
+}
+
+// proplist renders an object as rabbitmqctl prints an Erlang property list with binary
+// keys: [{<<"k">>, v}, …]; JSON keeps the object ({} when empty).
+func proplist(path string) func(mgmtapi.Item) output.Cell {
+	return func(it mgmtapi.Item) output.Cell {
+		o, _ := it.Get(path).(*mgmtapi.Object)
+		if o == nil {
+			return output.Raw("[]", mgmtapi.NewObject())
+		}
+		parts := make([]string, 0, o.Len())
+		for _, k := range o.Keys() {
+			parts = append(parts, "{<<\""+k+"\">>, "+erlangTerm(o.Value(k))+"}")
+		}
+		return output.Raw("["+strings.Join(parts, ", ")+"]", o)
+	}
+}
+
+// erlangTerm renders a JSON value as Erlang prints the term the broker holds: strings
+// are binaries (<<"x">>).
+func erlangTerm(v any) string {
+	switch t := v.(type) {
+	case string:
+		return "<<\"" + t + "\">>"
+	case []any:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			parts[i] = erlangTerm(x)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	return termText(v)
 }
 
 func firstPresent(it mgmtapi.Item, paths ...string) string {
@@ -270,7 +327,7 @@ type ListQueuesOptions struct {
 
 func newCmdListQueues(f *Factory) *cobra.Command {
 	o := &ListQueuesOptions{F: f}
-	c := listCommand("list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
 		"Lists queues and their properties",
 		`Lists the queues of a vhost. One request asks the server for the requested columns
 only, without statistics when none of them needs any, and rows are printed as they
@@ -412,7 +469,7 @@ var connectionItems = infoItems{
 
 func newCmdListConnections(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_connections [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	c := listCommand(f, "list_connections [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists AMQP 0.9.1 connections for the node",
 		"Lists client connections across the cluster. pid shows the connection's name, which close_connection takes.",
 		"  rmqctl list_connections name user vhost client_properties",
@@ -454,7 +511,7 @@ var channelItems = statistical(infoItems{
 
 func newCmdListChannels(f *Factory) *cobra.Command {
 	var paging pagingFlags
-	c := listCommand("list_channels [--no-table-headers] [<column> ...]",
+	c := listCommand(f, "list_channels [--no-table-headers] [<column> ...]",
 		"Lists all channels in the node",
 		"Lists channels across the cluster. pid shows the channel's name, connection its connection's name.",
 		"  rmqctl list_channels name user consumer_count prefetch_count",
@@ -484,7 +541,7 @@ var consumerItems = statistical(infoItems{
 })
 
 func newCmdListConsumers(f *Factory) *cobra.Command {
-	return listCommand("list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+	return listCommand(f, "list_consumers [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
 		"Lists all consumers for a vhost",
 		"Lists the consumers of a vhost. channel_pid shows the channel's name.",
 		"  rmqctl list_consumers -p / queue_name consumer_tag active activity_status",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/completions"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -32,7 +33,7 @@ func newCmdListFeatureFlags(f *Factory) *cobra.Command {
 		Long:              "Lists feature flags. Columns: " + strings.Join(featureFlagItems.names(), ", ") + " (default: name, state).",
 		Example:           "  rmqctl list_feature_flags name state stability",
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := featureFlagItems.parse(args)
+			cols, err := featureFlagItems.parse(c.Context(), f, c.Name(), args)
 			if err != nil {
 				return err
 			}
@@ -56,6 +57,9 @@ func newCmdEnableFeatureFlag(f *Factory) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
 			if name == "" {
+				if ok, err := f.has(c.Context(), compat.FeatureFlagGroupWording); err == nil && ok {
+					return badArgument("feature flag (or group) name cannot be an empty string")
+				}
 				return badArgument("feature_flag cannot be an empty string.")
 			}
 			banner := fmt.Sprintf(`Enabling feature flag "%s" ...`, name)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -42,8 +43,21 @@ func permissionWriteError(ctx context.Context, client *mgmtapi.Client, user, vho
 		if text, ok := invalidRegexpText(ae.Reason); ok {
 			return genericError(text)
 		}
+		if x, ok := noSuchExchange(ae.Reason); ok { // 4.3.2+: the exchange must exist
+			msg := "Exchange " + x + " does not exist"
+			return &cliError{code: exitUnavailable, msg: msg, jsonMsg: msg}
+		}
 	}
 	return err
+}
+
+// noSuchExchange reads the server's ["no_such_exchange", Name] refusal.
+func noSuchExchange(reason string) (string, bool) {
+	var v []string
+	if json.Unmarshal([]byte(reason), &v) != nil || len(v) != 2 || v[0] != "no_such_exchange" {
+		return "", false
+	}
+	return v[1], true
 }
 
 // invalidRegexpText renders the server's ["invalid_regexp", Pattern, [Message, Pos]]
@@ -82,11 +96,16 @@ func erlangText(v any) string {
 
 // permissionDeleteError maps a 404 from a permissions DELETE: the server gives it both
 // for a missing user or vhost and for nothing to delete, which rabbitmqctl treats as success.
-func permissionDeleteError(ctx context.Context, client *mgmtapi.Client, user, vhost string, err error) error {
-	if mgmtapi.IsNotFound(err) {
-		return whichMissing(ctx, client, user, vhost)
+// From 3.12.0 clearing the permissions of a missing user or in a missing vhost is a
+// quiet success.
+func (f *Factory) permissionDeleteError(ctx context.Context, client *mgmtapi.Client, user, vhost string, err error) error {
+	if !mgmtapi.IsNotFound(err) {
+		return err
 	}
-	return err
+	if unchecked, err := f.has(ctx, compat.ClearPermissionsUnchecked); err != nil || unchecked {
+		return err
+	}
+	return whichMissing(ctx, client, user, vhost)
 }
 
 // SetPermissionsOptions are set_permissions's inputs.
@@ -161,7 +180,7 @@ func runClearPermissions(ctx context.Context, o *ClearPermissionsOptions) error 
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.ClearPermissionsIn(ctx, vhost, o.Username); err != nil {
-		if err := permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
+		if err := f.permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
 			return err
 		}
 	}
@@ -309,7 +328,7 @@ func runClearTopicPermissions(ctx context.Context, o *ClearTopicPermissionsOptio
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.ClearTopicPermissionsIn(ctx, vhost, o.Username, o.Exchange); err != nil {
-		if err := permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
+		if err := f.permissionDeleteError(ctx, client, o.Username, vhost, err); err != nil {
 			return err
 		}
 	}

@@ -71,7 +71,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 				// the API cannot address a vhost named "": the request would mean "all vhosts"
 				return badArgument("vhost cannot be an empty string")
 			}
-			return nil
+			return f.checkCommandRelease(c.Context(), c.Name())
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -115,8 +115,9 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdSetUserTags(f), newCmdListUsers(f), newCmdAuthenticateUser(f))
 	add(groupAccess, newCmdSetPermissions(f), newCmdClearPermissions(f), newCmdListPermissions(f),
 		newCmdListUserPermissions(f), newCmdSetTopicPermissions(f), newCmdClearTopicPermissions(f),
-		newCmdListTopicPermissions(f), newCmdListUserTopicPermissions(f))
-	add(groupVhosts, newCmdAddVhost(f), newCmdDeleteVhost(f), newCmdListVhosts(f), newCmdSetVhostTags(f))
+		newCmdListTopicPermissions(f), newCmdListUserTopicPermissions(f), newCmdSetPermissionsGlobally(f))
+	add(groupVhosts, newCmdAddVhost(f), newCmdDeleteVhost(f), newCmdListVhosts(f), newCmdSetVhostTags(f),
+		newCmdUpdateVhostMetadata(f), newCmdVhostDeletionProtection(f, true), newCmdVhostDeletionProtection(f, false))
 	add(groupQueues, newCmdListQueues(f), newCmdListExchanges(f), newCmdListBindings(f),
 		newCmdDeclareQueue(f), newCmdDeleteQueue(f), newCmdPurgeQueue(f), newCmdDeclareExchange(f),
 		newCmdDeleteExchange(f), newCmdDeclareBinding(f), newCmdDeleteBinding(f), newCmdPublish(f), newCmdGet(f))
@@ -129,9 +130,11 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 		newCmdSetVhostLimits(f), newCmdClearVhostLimits(f), newCmdListVhostLimits(f),
 		newCmdSetUserLimits(f), newCmdClearUserLimits(f), newCmdListUserLimits(f))
 	add(groupVhosts, newCmdTrace(f, true), newCmdTrace(f, false))
-	add(groupNode, newCmdPing(f), newCmdAwaitStartup(f), newCmdListFeatureFlags(f), newCmdEnableFeatureFlag(f))
+	add(groupNode, newCmdPing(f), newCmdAwaitStartup(f), newCmdListFeatureFlags(f), newCmdEnableFeatureFlag(f),
+		newCmdListDeprecatedFeatures(f), newCmdAwaitOnlineNodes(f))
 	add(groupNode, newCmdStatus(f), newCmdClusterStatus(f))
 	add(groupNode, healthCommands(f)...)
+	add(groupNode, newCmdCheckDeprecatedFeaturesUsed(f), newCmdNodeHealthCheck(f))
 	add(groupDeclare, newCmdDiff(f), newCmdApply(f))
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -60,206 +62,6 @@ func listeners(ov mgmtapi.Item) []listener {
 	return out
 }
 
-// clusterView is what cluster_status and status read from the API.
-type clusterView struct {
-	overview mgmtapi.Item
-	nodes    []mgmtapi.Item
-	flags    []mgmtapi.Item
-}
-
-func readCluster(ctx context.Context, c *mgmtapi.Client, withFlags bool) (*clusterView, error) {
-	v := &clusterView{}
-	var err error
-	if v.overview, err = c.GetOverview(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.ListNodes(ctx, func(n mgmtapi.Item) error { v.nodes = append(v.nodes, n); return nil }); err != nil {
-		return nil, err
-	}
-	if withFlags {
-		if err := c.ListFeatureFlags(ctx, func(it mgmtapi.Item) error { v.flags = append(v.flags, it); return nil }); err != nil {
-			return nil, err
-		}
-	}
-	return v, nil
-}
-
-func (v *clusterView) alarms() []any {
-	out := []any{}
-	for _, n := range v.nodes {
-		name := termText(n.Get("name"))
-		if n.Get("mem_alarm") == true {
-			out = append(out, (&output.OrderedObject{}).Set("node", name).Set("resource", "memory"))
-		}
-		if n.Get("disk_free_alarm") == true {
-			out = append(out, (&output.OrderedObject{}).Set("node", name).Set("resource", "disk"))
-		}
-	}
-	return out
-}
-
-func maintenance(n mgmtapi.Item) string {
-	if n.Get("being_drained") == true {
-		return "under maintenance"
-	}
-	return "not under maintenance"
-}
-
-func rabbitVersion(n mgmtapi.Item) string {
-	apps, _ := n.Get("applications").([]any)
-	for _, a := range apps {
-		if o, ok := a.(*mgmtapi.Object); ok && o.Get("name") == "rabbit" {
-			return termText(o.Get("version"))
-		}
-	}
-	return ""
-}
-
-func newCmdClusterStatus(f *Factory) *cobra.Command {
-	c := &cobra.Command{
-		Use:   "cluster_status [--timeout <timeout>]",
-		Short: "Displays all the nodes in the cluster grouped by node type, together with the currently running nodes",
-		Long: `Displays the cluster's nodes (disk/RAM, running), versions, maintenance status,
-alarms, network partitions, listeners and feature flags, read from the management API
-(/api/overview, /api/nodes, /api/feature-flags). The Erlang version of every node is the
-answering node's: the API reports only that one.`,
-		Example: "  rmqctl cluster_status --formatter json",
-		Args:    noArgs(),
-		RunE: func(c *cobra.Command, _ []string) error {
-			client, err := f.Client()
-			if err != nil {
-				return err
-			}
-			f.Banner("Cluster status of node %s ...", f.NodeName())
-			ctx, cancel := f.withTimeout(c.Context())
-			defer cancel()
-			v, err := readCluster(ctx, client, true)
-			if err != nil {
-				return err
-			}
-			doc := v.clusterStatus()
-			if f.format() == output.JSON {
-				return output.JSONLine(f.Out(), doc)
-			}
-			return v.printClusterStatus(f.Out(), f.IO.IsStdoutTTY())
-		},
-	}
-	c.Annotations = map[string]string{annTimeoutMS: "60000"}
-	return c
-}
-
-// nodeKinds splits the nodes into disk and RAM nodes, and lists the running ones.
-func (v *clusterView) nodeKinds() (disk, ram, running []string) {
-	disk, ram, running = []string{}, []string{}, []string{}
-	for _, n := range v.nodes {
-		name := termText(n.Get("name"))
-		if n.Get("type") == "ram" {
-			ram = append(ram, name)
-		} else {
-			disk = append(disk, name)
-		}
-		if n.Get("running") == true {
-			running = append(running, name)
-		}
-	}
-	return disk, ram, running
-}
-
-// clusterStatus is cluster_status's JSON document, with rabbitmqctl's keys.
-func (v *clusterView) clusterStatus() *output.OrderedObject {
-	disk, ram, running := v.nodeKinds()
-	listenersByNode := &output.OrderedObject{}
-	maint, partitions, versions := &output.OrderedObject{}, &output.OrderedObject{}, &output.OrderedObject{}
-	erl := termText(v.overview.Get("erlang_version"))
-	byNode := map[string][]listener{}
-	for _, l := range listeners(v.overview) {
-		byNode[l.Node] = append(byNode[l.Node], l)
-	}
-	for _, n := range v.nodes {
-		name := termText(n.Get("name"))
-		if ls, ok := byNode[name]; ok {
-			listenersByNode.Set(name, ls)
-		}
-		maint.Set(name, maintenance(n))
-		if p, ok := n.Get("partitions").([]any); ok && len(p) > 0 {
-			partitions.Set(name, p)
-		}
-		if n.Get("running") == true {
-			versions.Set(name, (&output.OrderedObject{}).Set("erlang_version", erl).
-				Set("rabbitmq_name", "RabbitMQ").Set("rabbitmq_version", rabbitVersion(n)))
-		}
-	}
-	flags := make([]any, len(v.flags))
-	for i, fl := range v.flags {
-		flags[i] = fl
-	}
-	return (&output.OrderedObject{}).
-		Set("alarms", v.alarms()).
-		Set("cluster_name", termText(v.overview.Get("cluster_name"))).
-		Set("disk_nodes", disk).
-		Set("feature_flags", flags).
-		Set("listeners", listenersByNode).
-		Set("maintenance_status", maint).
-		Set("partitions", partitions).
-		Set("ram_nodes", ram).
-		Set("running_nodes", running).
-		Set("versions", versions)
-}
-
-// section prints a heading (bold on a terminal, as rabbitmqctl) and its lines.
-func section(w io.Writer, tty bool, title string, lines []string) {
-	if tty {
-		title = "\x1b[1m" + title + "\x1b[0m"
-	}
-	fmt.Fprintf(w, "%s\n\n", title)
-	if len(lines) == 0 {
-		lines = []string{"(none)"}
-	}
-	fmt.Fprintln(w, strings.Join(lines, "\n"))
-}
-
-func (v *clusterView) printClusterStatus(w io.Writer, tty bool) error {
-	var versions, maint, alarms, parts, ls, flags []string
-	disk, ram, running := v.nodeKinds()
-	erl := termText(v.overview.Get("erlang_version"))
-	for _, n := range v.nodes {
-		name := termText(n.Get("name"))
-		if n.Get("running") == true {
-			versions = append(versions, fmt.Sprintf("%s: RabbitMQ %s on Erlang %s", name, rabbitVersion(n), erl))
-		}
-		maint = append(maint, fmt.Sprintf("Node: %s, status: %s", name, maintenance(n)))
-		if p, ok := n.Get("partitions").([]any); ok && len(p) > 0 {
-			parts = append(parts, fmt.Sprintf("Node %s cannot communicate with %s", name, termTextList(p)))
-		}
-	}
-	for _, a := range v.alarms() {
-		o := a.(*output.OrderedObject)
-		alarms = append(alarms, fmt.Sprintf("Node: %v, alarm: %v", o.Values[0], o.Values[1]))
-	}
-	for _, l := range listeners(v.overview) {
-		ls = append(ls, fmt.Sprintf("Node: %s, interface: %s, port: %d, protocol: %s, purpose: %s", l.Node, l.Interface, l.Port, l.Protocol, l.Purpose))
-	}
-	for _, fl := range v.flags {
-		flags = append(flags, fmt.Sprintf("Flag: %s, state: %s", termText(fl.Get("name")), termText(fl.Get("state"))))
-	}
-	section(w, tty, "Basics", []string{"Cluster name: " + termText(v.overview.Get("cluster_name"))})
-	fmt.Fprintln(w)
-	section(w, tty, "Disk Nodes", disk)
-	if len(ram) > 0 {
-		fmt.Fprintln(w)
-		section(w, tty, "RAM Nodes", ram)
-	}
-	for _, s := range []struct {
-		title string
-		lines []string
-	}{{"Running Nodes", running}, {"Versions", versions}, {"Maintenance status", maint}, {"Alarms", alarms},
-		{"Network Partitions", parts}, {"Listeners", ls}, {"Feature flags", flags}} {
-		fmt.Fprintln(w)
-		section(w, tty, s.title, s.lines)
-	}
-	return nil
-}
-
 func termTextList(items []any) string {
 	parts := make([]string, len(items))
 	for i, x := range items {
@@ -292,10 +94,9 @@ enabled plugins file and the list of active plugins beyond the enabled ones.`,
 		Example: "  rmqctl status --unit mb\n  rmqctl status --formatter json",
 		Args:    noArgs(),
 		RunE: func(c *cobra.Command, _ []string) error {
-			div, ok := map[string]float64{"bytes": 1, "kb": 1e3, "kilobytes": 1e3, "mb": 1e6, "megabytes": 1e6,
-				"gb": 1e9, "gigabytes": 1e9, "tb": 1e12, "terabytes": 1e12}[strings.ToLower(unit)]
-			if !ok {
-				return usageError(fmt.Sprintf("%q", "unit '"+unit+"' is not supported. Please use one of: bytes, mb, gb"))
+			div, err := f.statusUnit(c.Context(), unit)
+			if err != nil {
+				return err
 			}
 			client, err := f.Client()
 			if err != nil {
@@ -308,6 +109,11 @@ enabled plugins file and the list of active plugins beyond the enabled ones.`,
 			if err != nil {
 				return err
 			}
+			f.knowVersion(termText(ov.Get("rabbitmq_version")))
+			p, err := f.Profile(ctx)
+			if err != nil {
+				return err
+			}
 			node, err := client.GetNode(ctx, termText(ov.Get("node")), true)
 			if err != nil {
 				return err
@@ -316,11 +122,10 @@ enabled plugins file and the list of active plugins beyond the enabled ones.`,
 			if err := client.ListVhosts(ctx, []string{"name"}, func(mgmtapi.VhostInfo) error { vhosts++; return nil }); err != nil {
 				return err
 			}
-			doc := statusDoc(ov, node, vhosts)
 			if f.format() == output.JSON {
-				return output.JSONLine(f.Out(), doc)
+				return output.JSONLine(f.Out(), statusDoc(p, ov, node, vhosts))
 			}
-			return printStatus(f.Out(), f.IO.IsStdoutTTY(), ov, node, vhosts, strings.ToLower(unit), div)
+			return printStatus(f.Out(), f.IO.IsStdoutTTY(), p, ov, node, vhosts, strings.ToLower(unit), div)
 		},
 	}
 	c.Flags().StringVar(&unit, "unit", "gb", "memory unit: bytes, kb, mb, gb or tb")
@@ -328,7 +133,55 @@ enabled plugins file and the list of active plugins beyond the enabled ones.`,
 	return c
 }
 
-func statusDoc(ov, node mgmtapi.Item, vhosts int) *output.OrderedObject {
+// statusUnits are status --unit's units and their sizes: 3.10's, and those 3.13 added
+// (gi and gib are decimal there, as in rabbitmqctl's information_unit.ex).
+var (
+	statusUnits = map[string]float64{"bytes": 1, "kb": 1e3, "kilobytes": 1e3, "mb": 1e6, "megabytes": 1e6,
+		"gb": 1e9, "gigabytes": 1e9, "tb": 1e12, "terabytes": 1e12}
+	statusUnits313 = map[string]float64{"k": 1e3, "ki": 1 << 10, "kib": 1 << 10, "m": 1e6, "mi": 1 << 20, "mib": 1 << 20,
+		"g": 1e9, "gi": 1e9, "gib": 1e9, "t": 1e12, "ti": 1 << 40, "tib": 1 << 40, "p": 1e15, "pb": 1e15,
+		"pi": 1 << 50, "pib": 1 << 50, "petabytes": 1e15}
+)
+
+// statusUnit checks --unit as the release's rabbitmqctl does and returns its size.
+func (f *Factory) statusUnit(ctx context.Context, unit string) (float64, error) {
+	u := strings.ToLower(unit)
+	if div, ok := statusUnits[u]; ok {
+		return div, nil
+	}
+	binary, err := f.has(ctx, compat.BinaryUnits)
+	if err != nil {
+		return 0, err
+	}
+	if div, ok := statusUnits313[u]; ok && binary {
+		return div, nil
+	}
+	known := "bytes, mb, gb"
+	if binary {
+		known = "bytes, mb, mib, gb, gib, tb, tib"
+	}
+	return 0, usageError(fmt.Sprintf("%q", "unit '"+unit+"' is not supported. Please use one of: "+known))
+}
+
+// statusKeys4 is the order of status's JSON keys from 4.0 (an Erlang map on OTP 26+:
+// atom order; obs-4.0.5, obs-4.3.6).
+var statusKeys4 = []string{"memory", "pid", "processes", "run_queue", "os", "net_ticktime", "config_files", "alarms",
+	"tags", "listeners", "product_name", "product_version", "erlang_version", "rabbitmq_version", "uptime",
+	"is_under_maintenance", "crypto_lib_version", "enabled_plugin_file", "active_plugins", "data_directory",
+	"raft_data_directory", "log_files", "vm_memory_calculation_strategy", "vm_memory_high_watermark_setting",
+	"vm_memory_high_watermark_limit", "file_descriptors", "disk_free_limit", "disk_free", "totals"}
+
+// statusDoc is status's JSON document, as far as the API has the data, with the keys
+// of the release's rabbitmqctl.
+func statusDoc(p compat.Profile, ov, node mgmtapi.Item, vhosts int) *output.OrderedObject {
+	doc := statusFields(p, ov, node, vhosts)
+	if p.Has(compat.JSONMapAtomOrder) {
+		doc.Reorder(indexesIn(statusKeys4, doc.Keys))
+	}
+	return doc
+}
+
+func statusFields(p compat.Profile, ov, node mgmtapi.Item, vhosts int) *output.OrderedObject {
 	name := termText(node.Get("name"))
 	var ls []listener
 	for _, l := range listeners(ov) {
@@ -347,17 +200,22 @@ func statusDoc(ov, node mgmtapi.Item, vhosts int) *output.OrderedObject {
 			}
 		}
 	}
-	return (&output.OrderedObject{}).
+	doc := (&output.OrderedObject{}).
 		Set("active_plugins", nonNilStrings(active)).
 		Set("alarms", alarms).
-		Set("config_files", node.Get("config_files")).
-		Set("data_directory", node.Get("db_dir")).
+		Set("config_files", node.Get("config_files"))
+	if crypto := ov.Get("crypto_lib_version"); crypto != nil {
+		doc.Set("crypto_lib_version", crypto)
+	}
+	doc.Set("data_directory", node.Get("db_dir")).
 		Set("disk_free", node.Get("disk_free")).
 		Set("disk_free_limit", node.Get("disk_free_limit")).
-		Set("erlang_version", firstNonEmpty(termText(ov.Get("erlang_full_version")), termText(ov.Get("erlang_version")))).
-		Set("file_descriptors", (&output.OrderedObject{}).Set("sockets_limit", node.Get("sockets_total")).
-			Set("sockets_used", node.Get("sockets_used")).Set("total_limit", node.Get("fd_total")).Set("total_used", node.Get("fd_used"))).
-		Set("is_under_maintenance", node.Get("being_drained") == true).
+		Set("erlang_version", firstNonEmpty(termText(ov.Get("erlang_full_version")), termText(ov.Get("erlang_version"))))
+	if !p.Has(compat.NoFileDescriptors) {
+		doc.Set("file_descriptors", (&output.OrderedObject{}).Set("sockets_limit", node.Get("sockets_total")).
+			Set("sockets_used", node.Get("sockets_used")).Set("total_limit", node.Get("fd_total")).Set("total_used", node.Get("fd_used")))
+	}
+	doc.Set("is_under_maintenance", node.Get("being_drained") == true).
 		Set("listeners", ls).
 		Set("log_files", node.Get("log_files")).
 		Set("memory", node.Get("memory")).
@@ -366,14 +224,46 @@ func statusDoc(ov, node mgmtapi.Item, vhosts int) *output.OrderedObject {
 		Set("processes", (&output.OrderedObject{}).Set("limit", node.Get("proc_total")).Set("used", node.Get("proc_used"))).
 		Set("product_name", ov.Get("product_name")).
 		Set("product_version", ov.Get("product_version")).
-		Set("rabbitmq_version", ov.Get("rabbitmq_version")).
-		Set("release_series_support_status", ov.Get("release_series_support_status")).
-		Set("run_queue", node.Get("run_queue")).
+		Set("rabbitmq_version", ov.Get("rabbitmq_version"))
+	if !p.Has(compat.NoSupportStatusJSON) {
+		support := ov.Get("release_series_support_status")
+		if p.Has(compat.SupportStatusLink) || support == nil {
+			support = "see https://www.rabbitmq.com/release-information"
+		}
+		doc.Set("release_series_support_status", support)
+	}
+	doc.Set("run_queue", node.Get("run_queue"))
+	if p.Has(compat.NodeTags) {
+		doc.Set("tags", nodeTags(ov))
+	}
+	return doc.
 		Set("totals", (&output.OrderedObject{}).Set("virtual_host_count", vhosts).
 			Set("connection_count", ov.Get("object_totals.connections")).Set("queue_count", ov.Get("object_totals.queues"))).
 		Set("uptime", intOf(node.Get("uptime"))/1000).
 		Set("vm_memory_calculation_strategy", node.Get("mem_calculation_strategy")).
 		Set("vm_memory_high_watermark_limit", node.Get("mem_limit"))
+}
+
+// elixirKeywords renders an object as Elixir inspects a keyword list with string
+// values: [key: "value", …], [] when empty.
+func elixirKeywords(v any) string {
+	o, _ := v.(*mgmtapi.Object)
+	if o == nil || o.Len() == 0 {
+		return "[]"
+	}
+	parts := make([]string, 0, o.Len())
+	for _, k := range o.Keys() {
+		parts = append(parts, k+": "+elixirString(termText(o.Value(k))))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// nodeTags is the overview's node tags as the CLI's JSON shows them ([] when none).
+func nodeTags(ov mgmtapi.Item) any {
+	if o, ok := ov.Get("node_tags").(*mgmtapi.Object); ok && o.Len() > 0 {
+		return o
+	}
+	return []any{}
 }
 
 func nonNilStrings(s []string) []string {
@@ -383,23 +273,47 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
-func printStatus(w io.Writer, tty bool, ov, node mgmtapi.Item, vhosts int, unit string, div float64) error {
+// elixirFloat prints x rounded to 4 places as Elixir prints a float (0.0, 1.25, 3.0).
+func elixirFloat(x float64) string {
+	s := strconv.FormatFloat(math.Round(x*1e4)/1e4, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".e") {
+		s += ".0"
+	}
+	return s
+}
+
+func printStatus(w io.Writer, tty bool, p compat.Profile, ov, node mgmtapi.Item, vhosts int, unit string, div float64) error {
 	name := termText(node.Get("name"))
 	mem := func(v any) string {
-		return strconv.FormatFloat(float64(int64(num(v)/div*1e4+0.5))/1e4, 'f', -1, 64) + " " + unit
+		if unit == "bytes" {
+			return termText(v) + " " + unit
+		}
+		return elixirFloat(num(v)/div) + " " + unit
 	}
-	section(w, tty, "Runtime", []string{
+	support := termText(ov.Get("release_series_support_status"))
+	if p.Has(compat.SupportStatusLink) {
+		support = "see https://www.rabbitmq.com/release-information"
+	}
+	if p.Has(compat.StatusInspectsTags) {
+		fmt.Fprintln(w, elixirKeywords(ov.Get("node_tags")))
+	}
+	runtime := []string{
 		"OS PID: " + termText(node.Get("os_pid")),
 		fmt.Sprintf("Uptime (seconds): %d", intOf(node.Get("uptime"))/1000),
 		fmt.Sprintf("Is under maintenance?: %v", node.Get("being_drained") == true),
 		"RabbitMQ version: " + termText(ov.Get("rabbitmq_version")),
-		"RabbitMQ release series support status: " + termText(ov.Get("release_series_support_status")),
+		"RabbitMQ release series support status: " + support,
 		"Node name: " + name,
 		"Erlang configuration: " + firstNonEmpty(termText(ov.Get("erlang_full_version")), termText(ov.Get("erlang_version"))),
+	}
+	if crypto := ov.Get("crypto_lib_version"); crypto != nil { // in the API from 4.2.4
+		runtime = append(runtime, "Crypto library: "+termText(crypto))
+	}
+	section(w, tty, "Runtime", append(runtime,
 		fmt.Sprintf("Erlang processes: %s used, %s limit", termText(node.Get("proc_used")), termText(node.Get("proc_total"))),
-		"Scheduler run queue: " + termText(node.Get("run_queue")),
-		"Cluster heartbeat timeout (net_ticktime): " + termText(node.Get("net_ticktime")),
-	})
+		"Scheduler run queue: "+termText(node.Get("run_queue")),
+		"Cluster heartbeat timeout (net_ticktime): "+termText(node.Get("net_ticktime")),
+	))
 	var plugins []string
 	if ps, ok := node.Get("enabled_plugins").([]any); ok {
 		for _, p := range ps {
@@ -429,6 +343,16 @@ func printStatus(w io.Writer, tty bool, ov, node mgmtapi.Item, vhosts int, unit 
 	}
 	fmt.Fprintln(w)
 	section(w, tty, "Alarms", alarms)
+	if p.Has(compat.NodeTags) {
+		var tags []string
+		if o, ok := ov.Get("node_tags").(*mgmtapi.Object); ok {
+			for _, k := range o.Keys() {
+				tags = append(tags, k+": "+termText(o.Value(k)))
+			}
+		}
+		fmt.Fprintln(w)
+		section(w, tty, "Tags", tags)
+	}
 
 	memLines := []string{
 		"Total memory used: " + mem(node.Get("mem_used")),
@@ -453,18 +377,21 @@ func printStatus(w io.Writer, tty bool, ov, node mgmtapi.Item, vhosts int, unit 
 		for _, c := range cats {
 			pct := 0.0
 			if total > 0 {
-				pct = float64(int64(c.v/total*1e4+0.5)) / 100
+				pct = math.Round(c.v/total*1e4) / 100
 			}
-			memLines = append(memLines, fmt.Sprintf("%s: %s (%s %%)", c.name, mem(json.Number(strconv.FormatFloat(c.v, 'f', -1, 64))), strconv.FormatFloat(pct, 'f', -1, 64)))
+			memLines = append(memLines, fmt.Sprintf("%s: %s (%s %%)", c.name, mem(json.Number(strconv.FormatFloat(c.v, 'f', -1, 64))), elixirFloat(pct)))
 		}
 	}
 	fmt.Fprintln(w)
 	section(w, tty, "Memory", memLines)
-	fmt.Fprintln(w)
-	section(w, tty, "File Descriptors", []string{
-		fmt.Sprintf("Total: %s, limit: %s", termText(node.Get("fd_used")), termText(node.Get("fd_total"))),
-		fmt.Sprintf("Sockets: %s, limit: %s", termText(node.Get("sockets_used")), termText(node.Get("sockets_total"))),
-	})
+	if !p.Has(compat.NoFileDescriptors) {
+		fmt.Fprintln(w)
+		fds := []string{fmt.Sprintf("Total: %s, limit: %s", termText(node.Get("fd_used")), termText(node.Get("fd_total")))}
+		if !p.Has(compat.NoSocketsLine) {
+			fds = append(fds, fmt.Sprintf("Sockets: %s, limit: %s", termText(node.Get("sockets_used")), termText(node.Get("sockets_total"))))
+		}
+		section(w, tty, "File Descriptors", fds)
+	}
 	fmt.Fprintln(w)
 	section(w, tty, "Free Disk Space", []string{
 		"Low free disk space watermark: " + mem(node.Get("disk_free_limit")),

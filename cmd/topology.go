@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -224,7 +225,17 @@ func runDeleteQueue(ctx context.Context, o *DeleteQueueOptions) error {
 		if o.IfExist {
 			return f.printDone()
 		}
+		if ok, err := f.has(ctx, compat.NoSuchQueueWording); err != nil || ok {
+			return firstErr(err, &cliError{code: exitUsage, msg: "No such queue was found"})
+		}
 		return errQueueNotFound()
+	}
+	// refused is an --if-empty/--if-unused refusal as the release prints it.
+	refused := func(what string, old error) error {
+		if ok, err := f.has(ctx, compat.DeleteQueuePreconditionTerm); err != nil || !ok {
+			return firstErr(err, old)
+		}
+		return genericError(fmt.Sprintf("{:amqp_error, :precondition_failed, ~c\"queue '%s' in vhost '%s' %s\", :none}", o.Name, vhost, what))
 	}
 	// The DELETE answers no count: read it first, as rabbitmqctl reports it.
 	q, err := queueTotals(ctx, client, vhost, o.Name)
@@ -239,9 +250,9 @@ func runDeleteQueue(ctx context.Context, o *DeleteQueueOptions) error {
 		case mgmtapi.IsNotFound(err):
 			return notFound()
 		case errors.As(err, &ae) && ae.Status == 400 && strings.HasSuffix(ae.Reason, "not empty"):
-			return errQueueNotEmpty()
+			return refused("not empty", errQueueNotEmpty())
 		case errors.As(err, &ae) && ae.Status == 400 && strings.HasSuffix(ae.Reason, "in use"):
-			return errQueueInUse()
+			return refused("in use", errQueueInUse())
 		}
 		return err
 	}
@@ -319,7 +330,7 @@ func runPurgeQueue(ctx context.Context, o *PurgeQueueOptions) error {
 		switch {
 		case mgmtapi.IsNotFound(err) && o.IfExist:
 		case mgmtapi.IsNotFound(err):
-			return genericError("not_found")
+			return f.notFoundError(ctx)
 		case errors.As(err, &ae) && ae.Status == 400 && strings.Contains(ae.Reason, "not supported"):
 			return genericError("not_supported") // streams cannot be purged
 		default:

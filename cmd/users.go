@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -141,10 +142,13 @@ func runDeleteUser(ctx context.Context, o *DeleteUserOptions) error {
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.DeleteUser(ctx, o.Username); err != nil {
-		if mgmtapi.IsNotFound(err) {
-			return errUserNotFound(o.Username)
+		if !mgmtapi.IsNotFound(err) {
+			return err
 		}
-		return err
+		// 3.12.0 made deleting a missing user a success.
+		if ok, err := f.has(ctx, compat.DeleteMissingUserSucceeds); err != nil || !ok {
+			return firstErr(err, errUserNotFound(o.Username))
+		}
 	}
 	return f.printDone()
 }

@@ -2,15 +2,30 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
 )
 
 var queueTypes = []string{"quorum", "stream", "classic"}
+
+// validateQueueType checks a --default-queue-type value as rabbitmqctl does.
+func validateQueueType(t string) error {
+	switch {
+	case t == "":
+		return badArgument("Default queue type must not be an empty string")
+	case !contains(queueTypes, t):
+		return badArgument("Default queue type must be one of: quorum, stream, classic. Provided: " + t)
+	}
+	return nil
+}
 
 // AddVhostOptions are add_vhost's inputs.
 type AddVhostOptions struct {
@@ -19,6 +34,8 @@ type AddVhostOptions struct {
 	Description      string
 	Tags             string
 	DefaultQueueType string
+	// badQueueType: --default-queue-type names no queue type.
+	badQueueType bool
 }
 
 func newCmdAddVhost(f *Factory) *cobra.Command {
@@ -33,14 +50,7 @@ unchanged, as rabbitmqctl does.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Name = args[0]
-			if c.Flags().Changed("default-queue-type") {
-				if o.DefaultQueueType == "" {
-					return badArgument("Default queue type must not be an empty string")
-				}
-				if !contains(queueTypes, o.DefaultQueueType) {
-					return badArgument("Default queue type must be one of: quorum, stream, classic. Provided: " + o.DefaultQueueType)
-				}
-			}
+			o.badQueueType = c.Flags().Changed("default-queue-type") && validateQueueType(o.DefaultQueueType) != nil
 			return runAddVhost(c.Context(), o)
 		},
 	}
@@ -55,6 +65,9 @@ func runAddVhost(ctx context.Context, o *AddVhostOptions) error {
 	client, err := f.Client()
 	if err != nil {
 		return err
+	}
+	if o.badQueueType {
+		return f.badQueueTypeError(ctx, o)
 	}
 	f.Banner(`Adding vhost "%s" ...`, o.Name)
 	ctx, cancel := f.withTimeout(ctx)
@@ -72,6 +85,31 @@ func runAddVhost(ctx context.Context, o *AddVhostOptions) error {
 		return err
 	}
 	return f.printDone()
+}
+
+// badQueueTypeError refuses an unknown --default-queue-type as the release does: 4.2.8
+// and 4.3.2 check it before anything else (65); 3.13.4–4.2.7 print the server's error
+// term and exit 0, where rmqctl exits 65 (README); 3.11.0–3.13.3 say "Unsupported
+// default queue type" (64); 3.10 "invalid_queue_type" (69). No vhost is created.
+func (f *Factory) badQueueTypeError(ctx context.Context, o *AddVhostOptions) error {
+	p, err := f.Profile(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Has(compat.ClientChecksQueueType) {
+		return validateQueueType(o.DefaultQueueType)
+	}
+	f.Banner(`Adding vhost "%s" ...`, o.Name)
+	if p.Has(compat.QueueTypeErrorTerm) {
+		if _, err := fmt.Fprintf(f.Out(), "{:error, :invalid_queue_type, %s}\n", elixirString(o.DefaultQueueType)); err != nil {
+			return err
+		}
+		return &cliError{code: exitDataErr, layout: layoutSilent}
+	}
+	if p.Has(compat.UnsupportedQueueType) {
+		return &cliError{code: exitUsage, msg: "Unsupported default queue type"}
+	}
+	return genericError("invalid_queue_type")
 }
 
 // DeleteVhostOptions are delete_vhost's inputs.
@@ -105,8 +143,12 @@ func runDeleteVhost(ctx context.Context, o *DeleteVhostOptions) error {
 	ctx, cancel := f.withTimeout(ctx)
 	defer cancel()
 	if err := client.DeleteVhost(ctx, o.Name); err != nil {
-		if mgmtapi.IsNotFound(err) {
+		var ae *mgmtapi.APIError
+		switch {
+		case mgmtapi.IsNotFound(err):
 			return errVhostNotFoundBare(o.Name)
+		case errors.As(err, &ae) && ae.Status == http.StatusPreconditionFailed:
+			return f.errVhostProtected()
 		}
 		return err
 	}
@@ -114,7 +156,8 @@ func runDeleteVhost(ctx context.Context, o *DeleteVhostOptions) error {
 }
 
 // vhostColumns are list_vhosts's info items (same names in the HTTP API).
-var vhostColumns = []string{"name", "description", "tags", "default_queue_type", "tracing", "cluster_state"}
+var vhostColumns = []string{"name", "description", "tags", "default_queue_type", "tracing", "cluster_state",
+	"protected_from_deletion", "metadata"}
 
 // ListVhostsOptions are list_vhosts's inputs.
 type ListVhostsOptions struct {
@@ -132,7 +175,7 @@ Columns may be separated by spaces, commas or both.`,
 		Example: `  rmqctl list_vhosts
   rmqctl list_vhosts name tags default_queue_type --formatter json`,
 		RunE: func(c *cobra.Command, args []string) error {
-			cols, err := parseColumns(args, vhostColumns, []string{"name"})
+			cols, err := f.parseColumns(c.Context(), c.Name(), args, vhostColumns, []string{"name"})
 			if err != nil {
 				return err
 			}
@@ -172,8 +215,27 @@ func vhostCell(v mgmtapi.VhostInfo, col string) output.Cell {
 		return output.Bool(v.Tracing)
 	case "cluster_state":
 		return nodeStateCell(v.ClusterState)
+	case "protected_from_deletion":
+		return output.Bool(v.ProtectedFromDeletion != nil && *v.ProtectedFromDeletion)
+	case "metadata":
+		return erlangMapCell(v.Metadata)
 	}
 	return output.Str("")
+}
+
+// erlangMapCell renders an object as rabbitmqctl's table formatter prints an Erlang
+// map: #{k => v, …} with the keys sorted; JSON keeps the object.
+func erlangMapCell(o *mgmtapi.Object) output.Cell {
+	if o == nil {
+		return output.Raw("#{}", mgmtapi.NewObject())
+	}
+	keys := append([]string(nil), o.Keys()...)
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " => " + termText(o.Value(k))
+	}
+	return output.Raw("#{"+strings.Join(parts, ", ")+"}", o)
 }
 
 // tagsCell renders tags that are a list ("[a, b]") or, for vhosts rabbitmqctl created

@@ -73,9 +73,24 @@ func TestAddVhost(t *testing.T) {
 	_, put2 := api.find("PUT", "/api/vhosts/qv")
 	assert.False(t, put2)
 
+	// An unknown queue type, as each release answers it; nothing is created.
 	r = api.run(t, nil, "", "add_vhost", "x", "--default-queue-type", "lazy")
-	assert.Equal(t, 65, r.code)
-	assert.Equal(t, "Error (argument validation): Bad argument: Default queue type must be one of: quorum, stream, classic. Provided: lazy", firstLine(r.stderr))
+	assert.Equal(t, 69, r.code, "3.10.8")
+	assert.Equal(t, "Adding vhost \"x\" ...\n", r.stdout)
+	assert.Equal(t, "Error:\ninvalid_queue_type\n", r.stderr)
+	r = api.run(t, map[string]string{"RMQCTL_RABBITMQCTL_VERSION": "4.0.5"}, "", "add_vhost", "x", "--default-queue-type", "lazy")
+	assert.Equal(t, 65, r.code, "4.0.5 exits 0 there: rmqctl does not report a failure as a success")
+	assert.Equal(t, "Adding vhost \"x\" ...\n{:error, :invalid_queue_type, \"lazy\"}\n", r.stdout)
+	assert.Empty(t, r.stderr)
+	for _, v := range []string{"4.2.8", "4.3.6"} {
+		r = api.run(t, map[string]string{"RMQCTL_RABBITMQCTL_VERSION": v}, "", "add_vhost", "x", "--default-queue-type", "lazy")
+		assert.Equal(t, 65, r.code, v)
+		assert.Equal(t, "Error (argument validation): Bad argument: Default queue type must be one of: quorum, stream, classic. Provided: lazy", firstLine(r.stderr), v)
+		assert.Empty(t, r.stdout, v)
+	}
+	for _, req := range api.requests() {
+		assert.NotEqual(t, "/api/vhosts/x", req.URI, "nothing asked or created for an unknown queue type")
+	}
 }
 
 func TestDeleteVhost(t *testing.T) {

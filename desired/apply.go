@@ -207,6 +207,12 @@ func execute(ctx context.Context, c *mgmtapi.Client, ch *Change) error {
 				return err
 			}
 		}
+		// a PUT keeps the protection (4.0.6+); it has its own endpoint
+		if v, ok := w.field("protected_from_deletion"); ok && v != (h != nil && h.bool("protected_from_deletion")) {
+			if err := c.SetVhostDeletionProtection(ctx, w.Name(), v == true); err != nil {
+				return err
+			}
+		}
 		return syncLimits(ctx, w, h, func(k string, v json.RawMessage) error {
 			return c.PutVhostLimit(ctx, w.Name(), k, v)
 		}, func(k string) error {
@@ -309,8 +315,9 @@ func changes(ch *Change, fields ...string) bool {
 	return false
 }
 
-// vhostSettings is the vhost PUT body: the file's settings over the broker's (a PUT
-// replaces description and tags, so what the file leaves out is sent as it is).
+// vhostSettings is the vhost PUT body: the file's settings over the broker's. A PUT
+// replaces description and tags, and from 4.1.1 resets the default queue type when
+// the body has none, so what the file leaves out is sent back as the broker has it.
 func vhostSettings(w, h *Object) mgmtapi.VhostSettings {
 	get := func(name string) (any, bool) {
 		if v, ok := w.field(name); ok {

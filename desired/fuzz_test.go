@@ -13,7 +13,7 @@ import (
 // file, and whatever it accepts must plan against a broker without panicking.
 // Seeds: the examples below and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"definitions-3.10.8.json", "example.yaml"} {
+	for _, name := range []string{"definitions-3.10.8.json", "definitions-4.3.6.json", "definitions-4.3.6-vhost.json", "example.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

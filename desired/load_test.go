@@ -169,26 +169,26 @@ foo: 1
 `, map[string]string{"A": "x"})
 	got := problems(t, err)
 	want := []string{
-		`f.yaml:3: vhost: limit max-queues must be an integer, -1 for none`,
-		`f.yaml:3: vhost: unknown limit "max-x" (known: max-connections, max-queues)`,
+		`f.yaml:3: vhost "a": limit max-queues must be an integer, -1 for none`,
+		`f.yaml:3: vhost "a": unknown limit "max-x" (known: max-connections, max-queues)`,
 		`f.yaml:4: vhost "a" is declared twice (first at line 2)`,
-		`f.yaml:6: user: inline passwords are not accepted: use password_env, password_file or password_hash`,
-		`f.yaml:7: user: environment variable NOPE (password_env) is not set or empty`,
-		`f.yaml:8: user: give at most one of password_env, password_file and password_hash`,
-		`f.yaml:9: user: hashing_algorithm goes with password_hash`,
-		`f.yaml:12: queue: durable must be true or false`,
-		`f.yaml:13: queue: unknown key "bogus" (known: vhost, name, type, durable, auto_delete, arguments)`,
-		`f.yaml:14: queue: queue names starting with "amq." are reserved by the broker`,
-		`f.yaml:15: queue: stream queues are always durable`,
-		`f.yaml:16: queue: type "quorum" and arguments.x-queue-type "classic" disagree`,
+		`f.yaml:6: user "bob": inline passwords are not accepted: use password_env, password_file or password_hash`,
+		`f.yaml:7: user "eve": environment variable NOPE (password_env) is not set or empty`,
+		`f.yaml:8: user "joe": give at most one of password_env, password_file and password_hash`,
+		`f.yaml:9: user "kim": hashing_algorithm goes with password_hash`,
+		`f.yaml:12: queue "x" in vhost "/": durable must be true or false`,
+		`f.yaml:13: queue "x" in vhost "/": unknown key "bogus" (known: vhost, name, type, durable, auto_delete, arguments)`,
+		`f.yaml:14: queue "amq.q" in vhost "/": queue names starting with "amq." are reserved by the broker`,
+		`f.yaml:15: queue "s" in vhost "/": stream queues are always durable`,
+		`f.yaml:16: queue "t" in vhost "/": type "quorum" and arguments.x-queue-type "classic" disagree`,
 		`f.yaml:17: queue "x" in vhost "/" is declared twice (first at line 11)`,
-		`f.yaml:19: exchange: type is required`,
+		`f.yaml:19: exchange "e" in vhost "/": type is required`,
 		`f.yaml:21: binding: source is required (bindings of the default exchange are implicit)`,
-		`f.yaml:22: binding: destination_type must be queue or exchange`,
-		`f.yaml:24: permission: write is required (a regular expression; "" grants nothing)`,
-		`f.yaml:24: permission: read is required (a regular expression; "" grants nothing)`,
-		`f.yaml:26: policy: definition must not be empty`,
-		`f.yaml:27: policy: apply-to must be one of all, queues, exchanges, classic_queues, quorum_queues, streams`,
+		`f.yaml:22: binding "e -> topic q" in vhost "/": destination_type must be queue or exchange`,
+		`f.yaml:24: permission "u" in vhost "/": write is required (a regular expression; "" grants nothing)`,
+		`f.yaml:24: permission "u" in vhost "/": read is required (a regular expression; "" grants nothing)`,
+		`f.yaml:26: policy "p" in vhost "/": definition must not be empty`,
+		`f.yaml:27: policy "p2" in vhost "/": apply-to must be one of all, queues, exchanges, classic_queues, quorum_queues, streams`,
 		`f.yaml:28: unknown section "foo" (known: vhosts, users, global_parameters, permissions, topic_permissions, policies, operator_policies, parameters, exchanges, queues, bindings)`,
 	}
 	assert.Equal(t, want, got)
@@ -214,8 +214,8 @@ func TestParseSyntaxErrors(t *testing.T) {
 		// JSON's parser names the line of the offending byte
 		{"{\"queues\": [\n {\"name\": \"x\"\n ]}", "f.yaml:3: invalid JSON: invalid character ']' after object key:value pair"},
 		{"queues: []\nqueues: []\n", `f.yaml:2: section "queues" appears twice`},
-		{"queues:\n  - {name: x, name: y}\n", `f.yaml:2: queue: key "name" appears twice`},
-		{"queues:\n  - {name: x, arguments: [1]}\n", "f.yaml:2: queue: arguments must be a mapping"},
+		{"queues:\n  - {name: x, name: y}\n", `f.yaml:2: queue "y" in vhost "/": key "name" appears twice`},
+		{"queues:\n  - {name: x, arguments: [1]}\n", `f.yaml:2: queue "x" in vhost "/": arguments must be a mapping`},
 	} {
 		_, err := parse(t, tc.text, nil)
 		assert.Equal(t, []string{tc.want}, problems(t, err), "input %q", tc.text)
@@ -246,8 +246,8 @@ func TestPasswordFile(t *testing.T) {
 	text := "users:\n  - {name: a, password_file: pw}\n  - {name: b, password_file: empty}\n  - {name: c, password_file: missing}\n"
 	_, err := Parse(file, []byte(text), LoadOptions{ReadFile: os.ReadFile})
 	assert.Equal(t, []string{
-		file + ":3: user: password_file " + filepath.Join(dir, "empty") + " is empty",
-		file + ":4: user: cannot read password_file " + filepath.Join(dir, "missing") + ": no such file or directory",
+		file + ":3: user \"b\": password_file " + filepath.Join(dir, "empty") + " is empty",
+		file + ":4: user \"c\": cannot read password_file " + filepath.Join(dir, "missing") + ": no such file or directory",
 	}, problems(t, err))
 
 	doc, err := Parse(file, []byte("users:\n  - {name: a, password_file: pw}\n"), LoadOptions{ReadFile: os.ReadFile})
@@ -256,7 +256,7 @@ func TestPasswordFile(t *testing.T) {
 	_, err = Parse(file, []byte("users:\n  - {name: a, password_file: /x}\n"), LoadOptions{ReadFile: func(string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrPermission}
 	}})
-	assert.Equal(t, []string{file + ":2: user: cannot read password_file /x: permission denied"}, problems(t, err))
+	assert.Equal(t, []string{file + ":2: user \"a\": cannot read password_file /x: permission denied"}, problems(t, err))
 }
 
 func TestVhostLimitsFromParametersMustAgree(t *testing.T) {
@@ -268,7 +268,7 @@ func TestVhostLimitsFromParametersMustAgree(t *testing.T) {
 ]}`, nil)
 	assert.Equal(t, []string{
 		`f.yaml:4: vhost "a" has other limits at line 1`,
-		`f.yaml:5: parameter: policies go in the policies section`,
+		`f.yaml:5: parameter "policy/p" in vhost "a": policies go in the policies section`,
 	}, problems(t, err))
 }
 
@@ -290,7 +290,7 @@ func TestParseNewerDefinitionsDocument(t *testing.T) {
 	assert.Empty(t, doc.Objects[Exchanges], "the broker's own exchanges in an export are not declarations")
 
 	_, err = parse(t, "exchanges:\n  - {name: amq.rabbitmq.log, type: topic}\n", nil)
-	assert.Equal(t, []string{`f.yaml:2: exchange: exchange names starting with "amq." are reserved by the broker`}, problems(t, err),
+	assert.Equal(t, []string{`f.yaml:2: exchange "amq.rabbitmq.log" in vhost "/": exchange names starting with "amq." are reserved by the broker`}, problems(t, err),
 		"in a file of one's own, amq.* is a mistake")
 }
 
@@ -343,9 +343,9 @@ func TestParseValuesThatCannotBeSentAsWritten(t *testing.T) {
   - {name: c, arguments: {x-nan: .nan}}
 `, nil)
 	assert.Equal(t, []string{
-		"f.yaml:2: queue: arguments: integer 18446744073709551617 is out of range",
-		"f.yaml:3: queue: arguments: .inf is not a finite number",
-		"f.yaml:4: queue: arguments: .nan is not a finite number",
+		"f.yaml:2: queue \"a\" in vhost \"/\": arguments: integer 18446744073709551617 is out of range",
+		"f.yaml:3: queue \"b\" in vhost \"/\": arguments: .inf is not a finite number",
+		"f.yaml:4: queue \"c\" in vhost \"/\": arguments: .nan is not a finite number",
 	}, problems(t, err))
 	doc, err := parse(t, "global_parameters:\n  - {name: since, value: {date: 2024-01-02, n: 9007199254740993}}\n", nil)
 	require.NoError(t, err)

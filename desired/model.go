@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/rmqctl/rmqctl/mgmtapi"
@@ -55,12 +56,14 @@ func (k Kind) PerVhost() bool {
 }
 
 // phase orders creation: vhosts and users first, then what lives in vhosts, bindings
-// last (they need both ends). Deletion runs the phases backwards.
+// and topic permissions last (they need their exchanges). Deletion runs the phases
+// backwards.
 func (k Kind) phase() int {
 	switch k {
 	case Vhosts, Users, GlobalParameters:
 		return 0
-	case Bindings:
+	case Bindings, TopicPermissions:
+		// 4.3.2+ refuses a topic permission on an exchange that does not exist yet
 		return 2
 	}
 	return 1
@@ -157,6 +160,33 @@ func (o *Object) Name() string {
 		return ""
 	}
 	s, _ := o.ID[0].Value.(string)
+	return s
+}
+
+// Label names the object in a message: its kind and name, and its vhost for what
+// lives in one (queue "orders" in vhost "shop").
+func (o *Object) Label() string {
+	s := o.Kind.Singular() + " " + strconv.Quote(o.Name())
+	if o.Kind.PerVhost() {
+		s += " in vhost " + strconv.Quote(o.Vhost)
+	}
+	return s
+}
+
+// Names lists names for a message: all of them up to first, else the first ones and
+// how many more ("a", "b", "c" and 47 more).
+func Names(names []string, first int) string {
+	quoted := make([]string, 0, first)
+	for i, n := range names {
+		if i == first {
+			break
+		}
+		quoted = append(quoted, strconv.Quote(n))
+	}
+	s := strings.Join(quoted, ", ")
+	if len(names) > first {
+		s += fmt.Sprintf(" and %d more", len(names)-first)
+	}
 	return s
 }
 

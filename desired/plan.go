@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/rmqctl/rmqctl/compat"
 )
 
 // Action is what a change does.
@@ -108,6 +110,10 @@ type PlanOptions struct {
 	Recreate bool
 	// RunningUser is never pruned, nor are its permissions.
 	RunningUser string
+	// Version tells the broker's release, asked only when the plan depends on it
+	// (a vhost's default queue type changes, a vhost is protected, a topic permission
+	// names an exchange that does not exist). nil: the newest release rmqctl knows.
+	Version func() (compat.Version, error)
 }
 
 // immutable are the settings a declared queue or exchange cannot change.
@@ -124,7 +130,9 @@ var immutable = map[Kind]map[string]string{
 // *InvalidError: they are found before anything is sent.
 func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 	p := &Plan{Unchanged: map[Kind]int{}}
-	if err := checkReferences(doc, live); err != nil {
+	version := &brokerVersion{ask: opts.Version}
+	problems, err := checkReferences(doc, live, version)
+	if err != nil {
 		return nil, err
 	}
 	recreated := map[string]bool{} // endKey of queues and exchanges recreated
@@ -150,9 +158,25 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 				ch.Reason = "deleted and declared again (--recreate-conflicting): " + ch.Reason
 				recreated[endKey(w.Vhost, kind.Singular(), w.Name())] = true
 			}
-			if kind == Vhosts && ch.Action == Update {
-				if c := splitQueueTypeChange(ch); c != nil {
+			if kind == Vhosts {
+				msg, err := vhostReleaseProblem(ch, version)
+				if err != nil {
+					return nil, err
+				}
+				if msg != "" {
+					problems = append(problems, Problem{Line: w.Line, Msg: w.Label() + ": " + msg})
+					continue
+				}
+			}
+			if kind == Vhosts && ch.Action == Update && changes(ch, "default_queue_type") {
+				ok, err := version.has(queueTypeUpdate)
+				if err != nil {
+					return nil, err
+				}
+				if c := splitQueueTypeChange(ch); c != nil && !ok {
 					p.add(c)
+				} else if c != nil {
+					ch.Diffs = append(ch.Diffs, c.Diffs...) // the broker changes it in place
 				}
 				if len(ch.Diffs) == 0 {
 					continue
@@ -166,6 +190,10 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 			p.add(ch)
 		}
 	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return nil, &InvalidError{File: doc.File, Problems: problems}
+	}
 	if len(recreated) > 0 {
 		p.keepBindings(doc, live, opts, recreated)
 	}
@@ -175,9 +203,25 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 	return p, nil
 }
 
+// vhostReleaseProblem says why the broker's release cannot make a vhost change
+// (protection from deletion before 4.0.6), or "".
+func vhostReleaseProblem(ch *Change, version *brokerVersion) (string, error) {
+	for _, d := range ch.Diffs {
+		if d.Field == "protected_from_deletion" && d.New == true {
+			ok, err := version.has(deletionProtection)
+			if err != nil || ok {
+				return "", err
+			}
+			return "protected_from_deletion: " + version.lacks(deletionProtection), nil
+		}
+	}
+	return "", nil
+}
+
 // splitQueueTypeChange takes a vhost's default queue type out of its update: RabbitMQ
-// 3.10 keeps the type of an existing vhost whatever a PUT says, so that part is a
-// conflict (reported, never "done"); the rest of the update goes ahead.
+// 3.10 (before 3.11.17) keeps the type of an existing vhost whatever a PUT says, so
+// there that part is a conflict (reported, never "done"); the rest of the update goes
+// ahead.
 func splitQueueTypeChange(ch *Change) *Change {
 	for i, d := range ch.Diffs {
 		if d.Field != "default_queue_type" {
@@ -185,7 +229,7 @@ func splitQueueTypeChange(ch *Change) *Change {
 		}
 		ch.Diffs = append(ch.Diffs[:i:i], ch.Diffs[i+1:]...)
 		return &Change{Action: Conflict, want: ch.want, have: ch.have, Diffs: []Diff{d},
-			Reason: "a vhost's default queue type cannot change once it exists"}
+			Reason: "a vhost's default queue type cannot change once it exists before RabbitMQ 3.11.17"}
 	}
 	return nil
 }
@@ -287,61 +331,6 @@ func passwordMatches(w, h *Object) bool {
 	return PasswordMatches(alg, hash, pw.Plain)
 }
 
-// checkReferences finds declared objects that refer to vhosts, users, exchanges or
-// queues that are neither declared nor on the broker.
-func checkReferences(doc *Document, live *Live) error {
-	// index declared names once: files may hold thousands of objects
-	index := map[Kind]map[string]bool{}
-	for _, kind := range []Kind{Vhosts, Users, Exchanges, Queues} {
-		index[kind] = map[string]bool{}
-		for _, o := range doc.Objects[kind] {
-			index[kind][o.key()] = true
-		}
-	}
-	exists := func(kind Kind, vhost, name string) bool {
-		k := nameKey(vhost, name)
-		return index[kind][k] || live.has(kind, k)
-	}
-	var problems []Problem
-	missing := func(o *Object, format string, args ...any) {
-		problems = append(problems, Problem{Line: o.Line, Msg: o.Kind.Singular() + ": " + fmt.Sprintf(format, args...)})
-	}
-	for _, kind := range AllKinds {
-		if !kind.PerVhost() {
-			continue
-		}
-		for _, o := range doc.Objects[kind] {
-			if !exists(Vhosts, "", o.Vhost) {
-				missing(o, "vhost %q is neither declared nor on the broker", o.Vhost)
-				continue
-			}
-			switch kind {
-			case Permissions, TopicPermissions:
-				if u := o.id("user"); !exists(Users, "", u) {
-					missing(o, "user %q is neither declared nor on the broker", u)
-				}
-			case Bindings:
-				if s := o.id("source"); !strings.HasPrefix(s, "amq.") && !exists(Exchanges, o.Vhost, s) {
-					missing(o, "source exchange %q is neither declared nor on the broker", s)
-				}
-				d, dt := o.id("destination"), o.id("destination_type")
-				dkind := Queues
-				if dt == "exchange" {
-					dkind = Exchanges
-				}
-				if !(dt == "exchange" && strings.HasPrefix(d, "amq.")) && !exists(dkind, o.Vhost, d) {
-					missing(o, "destination %s %q is neither declared nor on the broker", dt, d)
-				}
-			}
-		}
-	}
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		return &InvalidError{File: doc.File, Problems: problems}
-	}
-	return nil
-}
-
 // prune adds the deletions of live objects the document does not declare, within
 // the kinds it declares and the vhosts it names.
 func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
@@ -387,6 +376,12 @@ func (p *Plan) prune(doc *Document, live *Live, opts PlanOptions) {
 			case Vhosts:
 				if doc.Vhosts[h.Name()] {
 					continue // named by declared objects: kept
+				}
+				if h.bool("protected_from_deletion") {
+					// the broker would refuse (412): say so instead of trying
+					p.add(&Change{Action: Conflict, have: h, Reason: "protected from deletion, so not pruned: " +
+						"disable_vhost_deletion_protection first to delete it"})
+					continue
 				}
 			case Users:
 				if h.Name() == opts.RunningUser {

@@ -1,8 +1,11 @@
 package desired
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/rmqctl/rmqctl/compat"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -27,6 +30,10 @@ func liveFrom(t *testing.T, text string) *Live {
 				o.Password = nil
 				if _, ok := o.field("tags"); !ok {
 					o.Fields = append(o.Fields, Field{"tags", []any{}})
+				}
+			case Vhosts:
+				if _, ok := o.field("protected_from_deletion"); !ok {
+					o.Fields = append(o.Fields, Field{"protected_from_deletion", false})
 				}
 			case Queues:
 				if _, ok := o.field("type"); !ok {
@@ -241,6 +248,37 @@ bindings: []
 	assert.Empty(t, p.Changes, "nothing is deleted without prune")
 }
 
+// A vhost protected from deletion (4.0.6+) is never pruned blindly: the plan shows it
+// as a conflict saying why, and nothing is sent for it.
+func TestPruneLeavesAProtectedVhostAsAConflict(t *testing.T) {
+	p := plan(t, "vhosts: [{name: /}]\n", "vhosts: [{name: /}, {name: safe, protected_from_deletion: true}, {name: old}]\n",
+		nil, PlanOptions{Prune: true})
+	assert.Equal(t, []string{
+		"conflict vhost  safe:  (protected from deletion, so not pruned: disable_vhost_deletion_protection first to delete it)",
+		"delete vhost  old: ",
+	}, rows(p))
+}
+
+// protected_from_deletion is the file's to set on 4.0.6 and later; before, true is
+// refused before anything is sent, naming the release; false is what they have.
+func TestPlanDeletionProtectionNeeds406(t *testing.T) {
+	want := "vhosts:\n  - {name: v, protected_from_deletion: true}\n  - {name: w, metadata: {protected_from_deletion: false}}\n"
+	asked := 0
+	p := plan(t, want, "vhosts: [{name: v}, {name: w}]\n", nil, PlanOptions{Version: versionOf("4.0.6", &asked)})
+	assert.Equal(t, []string{"update vhost  v: protected_from_deletion: false → true"}, rows(p))
+	for _, v := range []string{"4.0.5", "3.10.8"} {
+		doc, err := parse(t, want, nil)
+		require.NoError(t, err)
+		_, err = MakePlan(doc, liveFrom(t, "vhosts: [{name: w}]\n"), PlanOptions{Version: versionOf(v, &asked)})
+		assert.Equal(t, []string{`f.yaml:2: vhost "v": protected_from_deletion: RabbitMQ 4.0.6 and later protect vhosts ` +
+			`from deletion; the broker runs ` + v}, problems(t, err))
+	}
+	p = plan(t, "vhosts:\n  - {name: w, protected_from_deletion: false}\n", "vhosts: [{name: w}]\n", nil,
+		PlanOptions{Version: versionOf("3.10.8", &asked)})
+	assert.Empty(t, p.Changes)
+	assert.Equal(t, 3, asked)
+}
+
 func TestPlanRefusesDanglingReferences(t *testing.T) {
 	doc, err := parse(t, `
 permissions:
@@ -256,23 +294,97 @@ queues:
 	require.NoError(t, err)
 	_, err = MakePlan(doc, liveFrom(t, "vhosts: [{name: v}]\nusers: [{name: app}]\n"), PlanOptions{})
 	assert.Equal(t, []string{
-		`f.yaml:3: permission: user "ghost" is neither declared nor on the broker`,
-		`f.yaml:4: permission: vhost "nowhere" is neither declared nor on the broker`,
-		`f.yaml:6: binding: destination queue "q" is neither declared nor on the broker`,
-		`f.yaml:7: binding: source exchange "nope" is neither declared nor on the broker`,
+		`f.yaml:3: permission "ghost" in vhost "v": user "ghost" is neither declared nor on the broker`,
+		`f.yaml:4: permission "app" in vhost "nowhere": vhost "nowhere" is neither declared nor on the broker`,
+		`f.yaml:6: binding "amq.topic -> queue q" in vhost "v": destination queue "q" is neither declared nor on the broker`,
+		`f.yaml:7: binding "nope -> exchange amq.fanout" in vhost "v": source exchange "nope" is neither declared nor on the broker`,
 	}, problems(t, err))
+}
+
+// One cause is one line: fifty queues in a missing vhost are reported once, with the
+// count and the first names, at the first one's line.
+func TestPlanReportsOneCauseOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("queues:\n")
+	for i := 1; i <= 50; i++ {
+		fmt.Fprintf(&b, "  - {vhost: gone, name: q%d}\n", i)
+	}
+	b.WriteString("  - {vhost: v, name: fine}\npermissions:\n  - {user: ghost, vhost: gone, configure: '', write: '', read: ''}\n")
+	doc, err := parse(t, b.String(), nil)
+	require.NoError(t, err)
+	_, err = MakePlan(doc, liveFrom(t, "vhosts: [{name: v}]\n"), PlanOptions{})
+	assert.Equal(t, []string{
+		`f.yaml:2: vhost "gone" is neither declared nor on the broker: 50 queues ("q1", "q2", "q3" and 47 more)`,
+		`f.yaml:54: permission "ghost" in vhost "gone": vhost "gone" is neither declared nor on the broker`,
+	}, problems(t, err))
+}
+
+// versionOf answers a plan's question about the broker's release, and counts the
+// questions.
+func versionOf(v string, asked *int) func() (compat.Version, error) {
+	return func() (compat.Version, error) {
+		*asked++
+		return compat.MustParse(v), nil
+	}
+}
+
+// Since 4.3.2 a topic permission's exchange must exist: one neither declared nor on
+// the broker is found before anything is sent. Older releases take it, and are not
+// asked about it unless it matters.
+func TestPlanTopicPermissionExchangeMustExistOn432(t *testing.T) {
+	want := `topic_permissions:
+  - {user: app, vhost: v, exchange: events, write: ".*", read: ".*"}
+  - {user: app, vhost: v, exchange: amq.topic, write: ".*", read: ".*"}
+  - {user: app, vhost: v, exchange: declared, write: ".*", read: ".*"}
+exchanges:
+  - {vhost: v, name: declared, type: topic}
+`
+	have := "vhosts: [{name: v}]\nusers: [{name: app}]\n"
+	doc, err := parse(t, want, nil)
+	require.NoError(t, err)
+	asked := 0
+	_, err = MakePlan(doc, liveFrom(t, have), PlanOptions{Version: versionOf("4.3.6", &asked)})
+	assert.Equal(t, []string{`f.yaml:2: topic_permission "app on events" in vhost "v": exchange "events" is neither declared ` +
+		`nor on the broker (RabbitMQ 4.3.2 and later refuse topic permissions on an exchange that does not exist)`}, problems(t, err))
+	assert.Equal(t, 1, asked)
+	for _, v := range []string{"4.3.1", "4.2.9", "3.10.8"} {
+		p, err := MakePlan(doc, liveFrom(t, have), PlanOptions{Version: versionOf(v, &asked)})
+		require.NoError(t, err, v)
+		assert.Len(t, p.Changes, 4, v)
+	}
+	asked = 0
+	_, err = MakePlan(doc, liveFrom(t, have+"exchanges: [{vhost: v, name: events, type: topic}]\n"),
+		PlanOptions{Version: versionOf("4.3.6", &asked)})
+	require.NoError(t, err)
+	assert.Zero(t, asked, "no question when every exchange exists")
+}
+
+// Topic permissions are made after exchanges (4.3.2 checks that theirs exists) and
+// deleted before them.
+func TestTopicPermissionsFollowExchanges(t *testing.T) {
+	assert.Greater(t, TopicPermissions.phase(), Exchanges.phase())
+	assert.Greater(t, Permissions.phase(), Vhosts.phase())
+	assert.Greater(t, Policies.phase(), Vhosts.phase())
 }
 
 // 3.10 keeps an existing vhost's default queue type whatever a PUT says: that part is
 // a conflict, never reported done; the rest of the vhost's update goes ahead. A vhost is
-// never recreated.
-func TestPlanVhostQueueTypeIsAConflict(t *testing.T) {
-	p := plan(t, "vhosts:\n  - {name: v, description: new, default_queue_type: quorum}\n",
-		"vhosts:\n  - {name: v, description: old}\n", nil, PlanOptions{Recreate: true})
+// never recreated. From 3.11.17 (and in 4.x) the PUT changes it: an update.
+func TestPlanVhostQueueTypeIsAConflictOnlyBefore31117(t *testing.T) {
+	asked := 0
+	want, have := "vhosts:\n  - {name: v, description: new, default_queue_type: quorum}\n", "vhosts:\n  - {name: v, description: old}\n"
+	p := plan(t, want, have, nil, PlanOptions{Recreate: true, Version: versionOf("3.10.8", &asked)})
 	assert.Equal(t, []string{
-		"conflict vhost  v: default_queue_type: quorum (a vhost's default queue type cannot change once it exists)",
+		"conflict vhost  v: default_queue_type: quorum (a vhost's default queue type cannot change once it exists before RabbitMQ 3.11.17)",
 		"update vhost  v: description: old → new",
 	}, rows(p))
+	for _, v := range []string{"3.11.17", "3.13.7", "4.0.5", "4.3.6"} {
+		p = plan(t, want, have, nil, PlanOptions{Version: versionOf(v, &asked)})
+		assert.Equal(t, []string{"update vhost  v: description: old → new; default_queue_type: quorum"}, rows(p), v)
+	}
+	p = plan(t, want, "vhosts:\n  - {name: v, description: old, default_queue_type: quorum}\n", nil,
+		PlanOptions{Version: versionOf("3.10.8", &asked)})
+	assert.Equal(t, 5, asked, "asked only when the type differs")
 	p = plan(t, "vhosts:\n  - {name: v, default_queue_type: quorum}\n", "vhosts: []\n", nil, PlanOptions{})
 	assert.Equal(t, []string{"create vhost  v: default_queue_type: quorum"}, rows(p), "a new vhost takes it")
 }

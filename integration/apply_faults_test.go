@@ -108,7 +108,7 @@ func testApplyParameters(t *testing.T, node *brokertest.Broker) {
 	assert.Contains(t, r.Stdout, "delete\tparameter\t"+vh+"\tfederation-upstream/stale\t")
 	r = rmqEnv(t, node, nil, "", "apply", "-f", file("amqp://b", "  - {vhost: "+vh+", component: no-such-component, name: x, value: 1}\n"), "--prune")
 	assert.Equal(t, 70, r.Code, "%s%s", r.Stdout, r.Stderr)
-	assert.Regexp(t, `^Error: 1 of 3 changes failed \(first: parameter no-such-component/x: .+\); apply again to retry them\n$`, r.Stderr)
+	assert.Regexp(t, `^Error: 1 of 3 changes failed: parameter "no-such-component/x" in vhost "params": .+; apply again to retry them\n$`, r.Stderr)
 	assert.Equal(t, map[string]any{"uri": "amqp://b", "expires": float64(3600000)}, param(), "the rest was applied")
 	var names []string
 	for _, row := range jsonRows(t, node, "list_parameters", "-p", vh) {
@@ -116,6 +116,10 @@ func testApplyParameters(t *testing.T, node *brokertest.Broker) {
 	}
 	assert.Equal(t, []string{"origin"}, names, "stale pruned")
 }
+
+// failedObjects matches what a failure line names: one object (queue "q" in vhost
+// "v"), or several of a kind refused for one cause (2 queues ("q1", "q2")).
+const failedObjects = `(?:\w+ "[^"]+"(?: in vhost "[^"]*")?|\d+ \w+ \((?:"[^"]*"(?:, | and )?)+(?:\d+ more)?\))`
 
 // A broker that goes away for good during an apply: once a change has spent its
 // retries on it, no further change starts (each would spend its retries failing too),
@@ -136,7 +140,7 @@ func testBrokerStaysDown(t *testing.T, bin, name string, node *brokertest.Broker
 	p.wait(t, 3*time.Minute)
 	t.Logf("exit %d; stderr: %s", p.code, p.stderr.String())
 	require.Equal(t, 69, p.code, "stderr: %s", p.stderr.String())
-	m := regexp.MustCompile(`^Error: (\d+) of (\d+) changes failed \(first: \w+ [^:]+: .*connection refused\); the broker could not be reached, (\d+) not started; apply again to retry them\n$`).FindStringSubmatch(p.stderr.String())
+	m := regexp.MustCompile(`^Error: (\d+) of (\d+) changes failed: ` + failedObjects + `: .*connection refused; the broker could not be reached, (\d+) not started; apply again to retry them\n$`).FindStringSubmatch(p.stderr.String())
 	require.NotNil(t, m, "stderr: %q", p.stderr.String())
 	failed, _ := strconv.Atoi(m[1])
 	notStarted, _ := strconv.Atoi(m[3])
@@ -218,7 +222,7 @@ func testKillDuringApply(t *testing.T, bin, name string, node *brokertest.Broker
 		assert.Equal(t, spec.changes(), countResults(rows, "done"), "every change reported done")
 		assert.Empty(t, p.stderr.String())
 	} else {
-		m := regexp.MustCompile(`(\d+) of (\d+) changes failed \(first: \w+ [^:]+: .+\)(?:; the broker could not be reached, (\d+) not started)?; apply again to retry them`).FindStringSubmatch(p.stderr.String())
+		m := regexp.MustCompile(`(\d+) of (\d+) changes failed(?:: ` + failedObjects + `: .+?)?(?:; the broker could not be reached, (\d+) not started)?; apply again to retry them`).FindStringSubmatch(p.stderr.String())
 		require.NotNil(t, m, "stderr says which changes failed: %s", p.stderr.String())
 		failed, _ := strconv.Atoi(m[1])
 		started, _ := strconv.Atoi(m[2])

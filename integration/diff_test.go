@@ -18,6 +18,10 @@ func compare(t *testing.T, b *brokertest.Broker, stdin string, args ...string) b
 	want := b.Ctl(t, stdin, args...)
 	got := rmq(t, b, stdin, append([]string{"-n", b.Node}, args...)...)
 	label := strings.Join(args, " ")
+	if c := knownCrash(b, args); c != nil {
+		checkCrash(t, c, label, want, got)
+		return got
+	}
 	assert.Equal(t, want.Code, got.Code, "exit code of %q\nrabbitmqctl stderr: %s\nrmqctl stderr: %s", label, want.Stderr, got.Stderr)
 	if !contains(args, "-s") && !contains(args, "--no-table-headers") {
 		// the banner, header or "[": rows themselves come in different orders
@@ -140,6 +144,8 @@ func TestDifferentialErrors(t *testing.T) {
 		{"authenticate_user", "a", "b", "c"},
 		{"delete_vhost", nosuch},
 		{"delete_vhost", nosuch, "--formatter", "json"},
+		{"add_vhost", nosuch, "--default-queue-type", "bogus"},
+		{"add_vhost", nosuch, "--default-queue-type", ""},
 		{"set_vhost_tags", nosuch, "a", "b"},
 		{"set_vhost_tags", nosuch, "a", "--formatter", "json"},
 		{"list_vhosts", "foo", "bar", "name"},
@@ -257,12 +263,23 @@ func TestDifferentialMutations(t *testing.T) {
 	cleanupUser(t, b, uRmq)
 	want := b.Ctl(t, "pw\n", "add_user", uCtl)
 	got := rmq(t, b, "pw\n", "-n", b.Node, "add_user", uRmq)
-	require.Equal(t, want.Code, got.Code)
-	assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(want.Stdout, uCtl, "U"), "'rabbitmqctl help", "'rmqctl help"),
-		strings.ReplaceAll(got.Stdout, uRmq, "U"))
+	if c := knownCrash(b, []string{"add_user", uCtl}); c != nil {
+		checkCrash(t, c, "add_user with the password on stdin", want, got)
+		assert.Equal(t, "Adding user \""+uRmq+"\" ...\nPassword: \nDone. Don't forget to grant the user permissions to some virtual hosts! See 'rmqctl help set_permissions' to learn more.\n", got.Stdout)
+	} else {
+		require.Equal(t, want.Code, got.Code)
+		assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(want.Stdout, uCtl, "U"), "'rabbitmqctl help", "'rmqctl help"),
+			strings.ReplaceAll(got.Stdout, uRmq, "U"))
+	}
 	assert.Equal(t, 0, b.Ctl(t, "", "authenticate_user", uRmq, "pw").Code, "rabbitmqctl agrees the stdin password was stored")
-	want = b.Ctl(t, "", "add_user", uCtl+"-x")
-	got = rmq(t, b, "", "-n", b.Node, "add_user", uRmq+"-x")
-	assert.Equal(t, want.Code, got.Code)
-	assert.Equal(t, firstStderrLine(want.Stderr), firstStderrLine(got.Stderr))
+	if knownCrash(b, []string{"add_user", uCtl}) == nil {
+		want = b.Ctl(t, "", "add_user", uCtl+"-x")
+		got = rmq(t, b, "", "-n", b.Node, "add_user", uRmq+"-x")
+		assert.Equal(t, want.Code, got.Code)
+		assert.Equal(t, firstStderrLine(want.Stderr), firstStderrLine(got.Stderr))
+	} else {
+		got = rmq(t, b, "", "-n", b.Node, "add_user", uRmq+"-x")
+		assert.Equal(t, 65, got.Code, "no password on stdin")
+		assert.Equal(t, "Password is not provided via argument or stdin", firstStderrLine(strings.TrimPrefix(got.Stderr, "Error:\n")))
+	}
 }

@@ -131,6 +131,11 @@ func hashPassword(t *testing.T, password string) string {
 
 var logNoise = regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} \[\w+\] `)
 
+// elixirWarning is a warning the Elixir runtime prints about the CLI's own code (4.3.6's
+// check_certificate_expiration: "warning: negative steps are not supported in
+// String.slice/2 …"), not part of the command's answer.
+var elixirWarning = regexp.MustCompile(`^warning: .* (is deprecated|are not supported)`)
+
 // firstStderrLine is the first meaningful stderr line: the real rabbitmqctl sometimes
 // forwards a node log line (after an empty line) before its error.
 func firstStderrLine(s string) string {
@@ -139,7 +144,7 @@ func firstStderrLine(s string) string {
 		if l == "" && i+1 < len(lines) && logNoise.MatchString(lines[i+1]) {
 			continue
 		}
-		if logNoise.MatchString(l) {
+		if logNoise.MatchString(l) || elixirWarning.MatchString(l) {
 			continue
 		}
 		return l

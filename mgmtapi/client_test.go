@@ -470,7 +470,7 @@ func TestDecodeRecordedAnswers(t *testing.T) {
 	assert.Equal(t, "café-вход", v.Name)
 	assert.Equal(t, "", v.Tags, "add_vhost without tags stores an empty string")
 	assert.Equal(t, "undefined", v.DefaultQueueType)
-	assert.Equal(t, map[string]string{"obs@localhost": "running"}, v.ClusterState)
+	assert.Equal(t, NodeStates{"obs@localhost": "running"}, v.ClusterState)
 
 	v, err = c.GetVhost(ctx, "rabbit/hole")
 	require.NoError(t, err)

@@ -143,3 +143,11 @@ func TestObjectUnmarshalIntoStructFieldsAndSlices(t *testing.T) {
 	require.Len(t, v.Items, 1)
 	assert.Equal(t, []string{"q", "p"}, v.Items[0].Keys())
 }
+
+func TestNodeStatesTakeAListAsNone(t *testing.T) {
+	var v VhostInfo
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","cluster_state":{"rabbit@x":"running"}}`), &v))
+	assert.Equal(t, NodeStates{"rabbit@x": "running"}, v.ClusterState)
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"b","cluster_state":[]}`), &v), "a booting 4.0 node sends a list")
+	assert.Empty(t, v.ClusterState)
+}

@@ -187,3 +187,29 @@ func (c *Client) ImportDefinitions(ctx context.Context, vhost string, doc json.R
 	}
 	return c.do(ctx, request{method: http.MethodPost, path: path, body: doc}, nil)
 }
+
+// ListDeprecatedFeatures streams the deprecated features (3.13.0+), or only those in
+// use (GET /api/deprecated-features/used).
+func (c *Client) ListDeprecatedFeatures(ctx context.Context, used bool, fn func(Item) error) error {
+	path := "/deprecated-features"
+	if used {
+		path += "/used"
+	}
+	_, err := c.list(ctx, path, ListQuery{}, fn)
+	return err
+}
+
+// NodeHealthCheck runs the node's deprecated overall health check (GET
+// /api/healthchecks/node), which answers {"status":"ok"} or {"status":"failed",
+// "reason":…}.
+func (c *Client) NodeHealthCheck(ctx context.Context) (ok bool, body Item, err error) {
+	err = c.do(ctx, request{method: http.MethodGet, path: "/healthchecks/node", failedIs503: true}, &body)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable {
+		return false, NewObject("status", "failed", "reason", ae.Reason), nil
+	}
+	if err != nil {
+		return false, nil, err
+	}
+	return body.Get("status") == "ok", body, nil
+}

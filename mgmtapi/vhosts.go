@@ -2,6 +2,7 @@ package mgmtapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,9 +15,28 @@ type VhostInfo struct {
 	// Tags is a JSON array, or the string "" for vhosts rabbitmqctl made without tags.
 	Tags any `json:"tags"`
 	// DefaultQueueType is "undefined" on 3.10 when unset.
-	DefaultQueueType string            `json:"default_queue_type"`
-	Tracing          bool              `json:"tracing"`
-	ClusterState     map[string]string `json:"cluster_state"`
+	DefaultQueueType string     `json:"default_queue_type"`
+	Tracing          bool       `json:"tracing"`
+	ClusterState     NodeStates `json:"cluster_state"`
+	// ProtectedFromDeletion (4.0.6+) is nil on older releases.
+	ProtectedFromDeletion *bool `json:"protected_from_deletion"`
+	// Metadata (4.x) holds description, tags, default_queue_type, protected_from_deletion.
+	Metadata *Object `json:"metadata"`
+}
+
+// NodeStates is a vhost's state on each node ({"rabbit@a":"running"}). A booting 4.0
+// node may send a list instead of an object; it reads as no states.
+type NodeStates map[string]string
+
+// UnmarshalJSON reads an object of states, and anything else as none.
+func (n *NodeStates) UnmarshalJSON(b []byte) error {
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		*n = nil
+		return nil //nolint:nilerr // a list (booting node) or null means no states yet
+	}
+	*n = m
+	return nil
 }
 
 // VhostSettings is the body of PUT /api/vhosts/{name}. The PUT is an upsert that
@@ -60,6 +80,16 @@ func (c *Client) GetVhost(ctx context.Context, name string) (VhostInfo, error) {
 // PutVhost creates or updates a vhost (an upsert: see VhostSettings).
 func (c *Client) PutVhost(ctx context.Context, name string, s VhostSettings) error {
 	return c.do(ctx, request{method: http.MethodPut, path: Path("vhosts", name), body: s.body()}, nil)
+}
+
+// SetVhostDeletionProtection protects a vhost from deletion or lifts the protection
+// (POST or DELETE /api/vhosts/{name}/deletion/protection, 4.0.6+).
+func (c *Client) SetVhostDeletionProtection(ctx context.Context, name string, protect bool) error {
+	method := http.MethodDelete
+	if protect {
+		method = http.MethodPost
+	}
+	return c.do(ctx, request{method: method, path: Path("vhosts", name, "deletion", "protection"), idempotent: true}, nil)
 }
 
 // DeleteVhost deletes a vhost; a missing one is a 404 *APIError.

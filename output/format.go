@@ -79,6 +79,11 @@ type ListOptions struct {
 	// nothing at all (table) and "[" "]" on two lines (json). One-shot lists print an
 	// empty line (table) and "[]" (json) instead.
 	Streamed bool
+	// JSONOrder, when set, is the order in which JSON objects give the columns
+	// (indexes into the columns); by default they follow the columns.
+	JSONOrder []int
+	// CSVBlankEmptyLists writes an empty list as an empty CSV field instead of "[]".
+	CSVBlankEmptyLists bool
 }
 
 // List writes rows of cells under named columns in one format. Rows are written as
@@ -117,13 +122,17 @@ func (l *ListWriter) Row(cells ...Cell) error {
 			b.WriteString("\n,")
 		}
 		b.WriteByte('{')
-		for i, c := range cells {
-			if i > 0 {
+		for n := range cells {
+			i := n
+			if len(l.opts.JSONOrder) == len(cells) {
+				i = l.opts.JSONOrder[n]
+			}
+			if n > 0 {
 				b.WriteByte(',')
 			}
 			b.Write(marshal(l.columns[i]))
 			b.WriteByte(':')
-			b.Write(marshal(c.Value))
+			b.Write(marshal(cells[i].Value))
 		}
 		b.WriteByte('}')
 		l.write(b.String())
@@ -131,7 +140,15 @@ func (l *ListWriter) Row(cells ...Cell) error {
 		if first {
 			l.write(csvLine(l.columns)) // rabbitmqctl's csv always has its header, even with -s
 		}
-		l.write(csvLine(texts(cells)))
+		fields := texts(cells)
+		if l.opts.CSVBlankEmptyLists {
+			for i, c := range cells {
+				if isEmptyList(c.Value) {
+					fields[i] = ""
+				}
+			}
+		}
+		l.write(csvLine(fields))
 	case PrettyTable:
 		l.pretty = append(l.pretty, texts(cells))
 	default:
@@ -141,6 +158,17 @@ func (l *ListWriter) Row(cells ...Cell) error {
 		l.write(strings.Join(texts(cells), "\t") + "\n")
 	}
 	return l.err
+}
+
+// isEmptyList reports whether a cell's value is an empty list.
+func isEmptyList(v any) bool {
+	switch t := v.(type) {
+	case []string:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }
 
 // Close ends the list, writing what an empty or buffered list still owes.
@@ -263,6 +291,20 @@ func JSONLine(w io.Writer, v any) error {
 type OrderedObject struct {
 	Keys   []string
 	Values []any
+}
+
+// Reorder puts the keys in the given order (indexes into the current keys); an order
+// of another length leaves the object as it is.
+func (o *OrderedObject) Reorder(order []int) *OrderedObject {
+	if len(order) != len(o.Keys) {
+		return o
+	}
+	keys, values := make([]string, len(order)), make([]any, len(order))
+	for n, i := range order {
+		keys[n], values[n] = o.Keys[i], o.Values[i]
+	}
+	o.Keys, o.Values = keys, values
+	return o
 }
 
 // Set appends a key.

@@ -7,21 +7,27 @@
 #   2. list_users: rmqctl vs curl doing the same request vs the real rabbitmqctl;
 #   3. list_queues name messages over 20 000 queues (created by the server's own
 #      definitions import): rmqctl vs rabbitmqctl vs curl's cheapest request, and the
-#      peak RSS of rmqctl list_queues --formatter json with ten columns;
-#   4. rabbitmqadmin v1 command lines: rmqctl as rabbitmqadmin vs curl doing the same
-#      request vs the real v1 script (scripts/bench_admin.sh).
+#      peak RSS of rmqctl list_queues --formatter json with ten columns.
+#   4. scoped: a no-op apply of a 1 000-queue file on a broker holding only that
+#      file's vhost, then on the same broker once another vhost holds 20 000 queues;
+#      each with its requests (apply reads the file's vhosts only);
+#   5. admin: rabbitmqadmin v1 command lines, rmqctl as rabbitmqadmin vs curl doing
+#      the same request vs the real v1 script (scripts/bench_admin.sh).
 # Needs bin/rmqctl (make build) and python3; installs hyperfine and GNU time if missing.
-# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3, BENCH_ONLY=admin only 4;
-# unset, everything runs. BENCH_NODE names the broker node (bench).
-# BENCH_APPLY_N overrides the object count of 1 (1 000 of each kind), BENCH_QUEUES
-# the queue count of 3, BENCH_OUT the output directory (bench-results).
+# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3, BENCH_ONLY=scoped only
+# 4, BENCH_ONLY=admin only 5; unset, everything runs. BENCH_APPLY_N overrides the object
+# count of 1 (1 000 of each kind), BENCH_QUEUES the queue count of 3 and of the other
+# vhost of 4, BENCH_OUT the output directory (bench-results), BENCH_NODE the broker's
+# node name (bench); BENCH_BASELINE_BIN, another rmqctl binary timed beside bin/rmqctl
+# in 4 (an older build, for comparison). RMQCTL_BROKER_VERSION picks the release
+# (scripts/broker.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 only=${BENCH_ONLY:-}
 case $only in
-  "" | apply | lists | admin) ;;
-  *) echo "bench.sh: BENCH_ONLY is apply, lists or admin, not \"$only\"" >&2; exit 64 ;;
+  "" | apply | lists | scoped | admin) ;;
+  *) echo "bench.sh: BENCH_ONLY is apply, lists, scoped or admin, not \"$only\"" >&2; exit 64 ;;
 esac
 
 need() {
@@ -46,8 +52,8 @@ mkdir -p "$out"
 ctl="env HOME=$RMQCTL_TEST_HOME $RMQCTL_TEST_RABBITMQCTL -n $RMQCTL_TEST_NODE"
 
 if [ "$only" = "" ] || [ "$only" = apply ]; then
-  # First, while the broker is empty: apply reads every queue of the broker, so the
-  # 20 000 queues of the list_queues section must not exist yet.
+  # First, while the broker is empty (the timings of 1 do not depend on it since apply
+  # reads only the file's vhosts, but the broker's own work does).
   an=${BENCH_APPLY_N:-1000}
   echo "== apply of $an users, $an permissions, $an queues vs POST /api/definitions" >&2
   defs=$work/apply-defs.json
@@ -172,12 +178,79 @@ for c in ("apply", "apply --concurrency 4", "apply --concurrency 16"):
 PY
   bash "$reset" # the list_users section counts on the broker's own users only
 fi
-if [ "$only" = apply ]; then exit 0; fi
+
+if [ "$only" = "" ] || [ "$only" = scoped ]; then
+  qn=${BENCH_QUEUES:-20000}
+  echo "== no-op apply of 1 000 queues: alone on the broker, then beside $qn queues in another vhost" >&2
+  sfile=$work/scoped.json
+  python3 - >"$sfile" <<'PY'
+import json, sys
+vhost = "bench-scoped"
+json.dump({"vhosts": [{"name": vhost}],
+           "queues": [{"name": "q-%04d" % i, "vhost": vhost, "durable": True, "auto_delete": False,
+                       "arguments": {}} for i in range(1, 1001)]}, sys.stdout)
+PY
+  bin/rmqctl -s apply -f "$sfile"
+  cmds=(-n apply "bin/rmqctl -s apply -f $sfile")
+  if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+    cmds+=(-n "apply (baseline)" "$BENCH_BASELINE_BIN -s apply -f $sfile")
+  fi
+  # requests of one run, from --verbose's "> METHOD URL" lines
+  scoped_requests() {
+    "$1" --verbose -s apply -f "$sfile" 2>"$work/verbose.txt"
+    echo "$2: $(grep -c '^> ' "$work/verbose.txt") requests, $(grep -cE '^> (PUT|POST|DELETE) ' "$work/verbose.txt" || true) writes"
+    grep '^> ' "$work/verbose.txt" | cut -d' ' -f2,3 | sed 's/^/  /'
+  }
+  {
+    echo "broker: RabbitMQ $RMQCTL_TEST_VERSION; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    scoped_requests bin/rmqctl "alone, apply"
+    [ -z "${BENCH_BASELINE_BIN:-}" ] || scoped_requests "$BENCH_BASELINE_BIN" "alone, baseline"
+  } | tee "$out/scoped_requests.txt" >&2
+  hyperfine -N --warmup 3 --runs 30 --export-json "$out/scoped_alone.json" "${cmds[@]}"
+
+  # the other vhost's queues, by the server's own import; wait until all are there
+  odefs=$work/other.json
+  python3 - "$qn" >"$odefs" <<'PY'
+import json, sys
+n, vhost = int(sys.argv[1]), "bench-other"
+json.dump({"vhosts": [{"name": vhost}],
+           "permissions": [{"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}],
+           "queues": [{"name": "q-%05d" % i, "vhost": vhost, "durable": True, "auto_delete": False,
+                       "arguments": {}} for i in range(1, n + 1)]}, sys.stdout)
+PY
+  start=$(date +%s)
+  curl -fsS -u guest:guest -X POST -H 'content-type: application/json' --data-binary "@$odefs" "$U/api/definitions"
+  until [ "$(bin/rmqctl -s list_queues -p bench-other name | wc -l)" -ge "$qn" ]; do sleep 1; done
+  echo "import of $qn queues took $(( $(date +%s) - start )) s" >&2
+  {
+    echo "beside $qn queues; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    scoped_requests bin/rmqctl "beside, apply"
+    [ -z "${BENCH_BASELINE_BIN:-}" ] || scoped_requests "$BENCH_BASELINE_BIN" "beside, baseline"
+  } | tee -a "$out/scoped_requests.txt" >&2
+  hyperfine -N --warmup 3 --runs 30 --export-json "$out/scoped_beside.json" "${cmds[@]}"
+
+  python3 - "$out/scoped_alone.json" "$out/scoped_beside.json" <<'PY' | tee "$out/scoped_summary.txt"
+import json, statistics, sys
+alone, beside = ({r["command"]: r["times"] for r in json.load(open(f))["results"]} for f in sys.argv[1:])
+print("| command | broker | runs | median | mean ± σ | max |\n|---|---|---:|---:|---:|---:|")
+for label, res in (("1 000 queues alone", alone), ("+ 20 000 in another vhost", beside)):
+    for c, t in res.items():
+        print("| %s | %s | %d | %.0f ms | %.0f ± %.0f ms | %.0f ms |" % (c, label, len(t), statistics.median(t) * 1000,
+              statistics.mean(t) * 1000, statistics.stdev(t) * 1000, max(t) * 1000))
+for c in alone:
+    print("%s: beside / alone = %.2f× (median)" % (c, statistics.median(beside[c]) / statistics.median(alone[c])))
+PY
+  # the later sections want the broker without them (deleting 20 000 queues can
+  # outlast the HTTP request; the deletion goes on)
+  for v in bench-other bench-scoped; do
+    curl -fsS -o /dev/null -u guest:guest -X DELETE "$U/api/vhosts/$v" || echo "DELETE vhost $v did not answer" >&2
+  done
+fi
 if [ "$only" = "" ] || [ "$only" = admin ]; then
   # shellcheck source=scripts/bench_admin.sh
   source scripts/bench_admin.sh
 fi
-if [ "$only" = admin ]; then exit 0; fi
+if [ "$only" = apply ] || [ "$only" = scoped ] || [ "$only" = admin ]; then exit 0; fi
 
 echo "== list_users (202 users)" >&2
 for i in $(seq 1 200); do

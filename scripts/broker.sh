@@ -79,13 +79,19 @@ install_rabbitmq() {
   [ -x "$RABBIT_BIN/rabbitmq-server" ] || die "rabbitmq-server could not be installed"
 }
 
-# mount_chroot DIR: /proc, /dev and the broker root inside the chroot (idempotent).
+# mount_chroot DIR: /proc, /dev, /tmp and the broker root inside the chroot
+# (idempotent). /tmp is shared so that files a test makes there (TLS certificates,
+# definitions) are at the same path for the node.
 mount_chroot() {
   local c=$1
   mkdir -p "$c$ROOT" "$ROOT"
   mountpoint -q "$c/proc" || sudo_cmd mount -t proc proc "$c/proc"
   mountpoint -q "$c/dev" || sudo_cmd mount --bind /dev "$c/dev"
-  mountpoint -q "$c$ROOT" || sudo_cmd mount --bind "$ROOT" "$c$ROOT"
+  mountpoint -q "$c/tmp" || sudo_cmd mount --bind /tmp "$c/tmp"
+  case "$ROOT/" in
+    /tmp/*) ;;
+    *) mountpoint -q "$c$ROOT" || sudo_cmd mount --bind "$ROOT" "$c$ROOT" ;;
+  esac
 }
 
 # ensure_chroot SUITE: make the cached chroot holding that suite's rabbitmq-server once
@@ -128,7 +134,7 @@ ensure_chroot() {
 
 umount_chroot() {
   local m
-  for m in "$1$ROOT" "$1/dev" "$1/proc"; do
+  for m in "$1$ROOT" "$1/tmp" "$1/dev" "$1/proc"; do
     mountpoint -q "$m" && sudo_cmd umount -l "$m"
   done
   return 0
@@ -158,11 +164,17 @@ in_release() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port: a loopback port nobody listens on, below the kernel's ephemeral range
+# (a client socket that happens to hold the port would make the node's listen fail),
+# and not handed to another node of ours that may not be listening yet.
 free_port() {
-  local p
+  local p lo=10000 hi=32000 first
+  if read -r first _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && [ "$first" -gt $((lo + 2000)) ]; then
+    hi=$((first - 1))
+  fi
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 30000 ))
-    if port_free "$p" && ! grep -qx "$p" "$dir/.ports" 2>/dev/null; then
+    p=$(( lo + RANDOM % (hi - lo) ))
+    if port_free "$p" && ! grep -qsx "$p" "$dir/.ports" && ! cat "$ROOT"/*/ports 2>/dev/null | grep -qx "[a-z]*=$p"; then
       echo "$p" >>"$dir/.ports"; echo "$p"; return 0
     fi
   done
@@ -273,7 +285,21 @@ boot() {
   # rmqctl's own await_startup waits for the management API and the node's vhosts
   # (RMQCTL_BIN, set by `make test` and `make demo`, which build it first).
   if [ -n "${RMQCTL_BIN:-}" ] && [ -x "$RMQCTL_BIN" ]; then
-    if ! RMQCTL_URL="http://127.0.0.1:$mgmt" RMQCTL_CONFIG="" "$RMQCTL_BIN" await_startup -t 180; then
+    RMQCTL_URL="http://127.0.0.1:$mgmt" RMQCTL_CONFIG="" "$RMQCTL_BIN" await_startup -t 180 &
+    local waiter=$! rc=0
+    # A node that dies while booting leaves a crash dump: stop waiting for it.
+    while kill -0 "$waiter" 2>/dev/null; do
+      if [ -f "$dir/log/erl_crash.dump" ]; then
+        kill "$waiter" 2>/dev/null || true
+        wait "$waiter" 2>/dev/null || true
+        if grep -q eaddrinuse "$dir/log/erl_crash.dump"; then return 3; fi
+        head -n 3 "$dir/log/erl_crash.dump" >&2
+        die "node $node crashed while booting (see $dir/log)"
+      fi
+      sleep 0.2
+    done
+    wait "$waiter" || rc=$?
+    if [ "$rc" != 0 ]; then
       tail -n 20 "$dir/log/"*.log >&2 || true
       die "node $node did not start"
     fi
@@ -304,8 +330,17 @@ start() {
       echo "$dir/env"; return 0
     fi
   fi
-  prepare >/dev/null
-  boot
+  # A port taken between choosing it and the node's listen (another program's) makes
+  # the node crash with eaddrinuse: choose new ports and boot again.
+  local try rc
+  for try in 1 2 3; do
+    prepare >/dev/null
+    rc=0
+    boot || rc=$?
+    [ "$rc" = 3 ] || return "$rc"
+    echo "broker.sh: a port of $node was taken meanwhile; choosing others (try $try)" >&2
+  done
+  die "node $node could not get free ports"
 }
 
 cluster() {
