@@ -80,7 +80,7 @@ var (
 )
 
 func init() {
-	for _, c := range changes {
+	for _, c := range append(append([]Change(nil), changes...), apiChanges...) {
 		if _, dup := changeByKey[c.Key]; dup {
 			panic("compat: change listed twice: " + string(c.Key))
 		}

@@ -169,7 +169,7 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 				}
 			}
 			if kind == Vhosts && ch.Action == Update && changes(ch, "default_queue_type") {
-				ok, err := version.has(queueTypeUpdate)
+				ok, err := version.has(compat.VhostQueueTypeUpdate)
 				if err != nil {
 					return nil, err
 				}
@@ -208,11 +208,11 @@ func MakePlan(doc *Document, live *Live, opts PlanOptions) (*Plan, error) {
 func vhostReleaseProblem(ch *Change, version *brokerVersion) (string, error) {
 	for _, d := range ch.Diffs {
 		if d.Field == "protected_from_deletion" && d.New == true {
-			ok, err := version.has(deletionProtection)
+			ok, err := version.has(compat.VhostDeletionProtection)
 			if err != nil || ok {
 				return "", err
 			}
-			return "protected_from_deletion: " + version.lacks(deletionProtection), nil
+			return "protected_from_deletion: " + version.lacks(compat.VhostDeletionProtection), nil
 		}
 	}
 	return "", nil

@@ -3,6 +3,8 @@ package desired
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rmqctl/rmqctl/compat"
 )
 
 // checkReferences finds declared objects that refer to vhosts, users, exchanges or
@@ -37,12 +39,13 @@ func checkReferences(doc *Document, live *Live, version *brokerVersion) ([]Probl
 					causes.add(o, fmt.Sprintf("user %q is neither declared nor on the broker", u))
 				}
 				if x := o.id("exchange"); kind == TopicPermissions && !strings.HasPrefix(x, "amq.") && !exists(Exchanges, o.Vhost, x) {
-					ok, err := version.has(topicExchangeChecked)
+					ok, err := version.has(compat.TopicPermissionExchangeChecked)
 					if err != nil {
 						return nil, err
 					}
 					if ok {
-						causes.add(o, fmt.Sprintf("exchange %q is neither declared nor on the broker (%s)", x, topicExchangeChecked))
+						causes.add(o, fmt.Sprintf("exchange %q is neither declared nor on the broker (RabbitMQ %s and later %s)", x,
+							compat.Lookup(compat.TopicPermissionExchangeChecked).Since, compat.Lookup(compat.TopicPermissionExchangeChecked).Summary))
 					}
 				}
 			case Bindings:

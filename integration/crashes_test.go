@@ -31,7 +31,7 @@ var realCrashes = []realCrash{
 			return contains(args, "csv") && (contains(args, "list_users") ||
 				(contains(args, "list_vhosts") && (contains(args, "tags") || contains(args, "cluster_state") || contains(args, "metadata"))))
 		}},
-	{since: "4.3.0", why: "4.3.6 on Erlang 29 cannot read a password from stdin (prim_tty crash)",
+	{since: "4.0.0", why: "4.x cannot read a password from stdin (4.0.5 on Erlang 27 hangs, 4.3.6 on Erlang 29 crashes in prim_tty)",
 		signature: "", matches: func(args []string) bool {
 			return (contains(args, "add_user") || contains(args, "change_password")) && len(positional(args)) == 2
 		}},

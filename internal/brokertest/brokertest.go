@@ -111,7 +111,14 @@ type Result struct {
 // Ctl runs the real rabbitmqctl against the test node.
 func (b *Broker) Ctl(t testing.TB, stdin string, args ...string) Result {
 	t.Helper()
-	return b.run(t, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
+	return b.runWithin(t, 2*time.Minute, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
+}
+
+// CtlWithin is Ctl for a case where the real tool is known to hang: it is killed after
+// d (its Code is then -1).
+func (b *Broker) CtlWithin(t testing.TB, d time.Duration, stdin string, args ...string) Result {
+	t.Helper()
+	return b.runWithin(t, d, b.Rabbitmqctl, stdin, append([]string{"-n", b.Node}, args...)...)
 }
 
 // Tool runs the broker release's real CLI tool (rabbitmq-diagnostics, rabbitmq-queues …)
@@ -125,14 +132,15 @@ func (b *Broker) Tool(t testing.TB, tool, stdin string, args ...string) Result {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("RabbitMQ %s has no %s: %v", b.Version, tool, err)
 	}
-	return b.run(t, path, stdin, append([]string{"-n", b.Node}, args...)...)
+	return b.runWithin(t, 2*time.Minute, path, stdin, append([]string{"-n", b.Node}, args...)...)
 }
 
-// run runs one of the release's real programs with the node's HOME (its cookie).
-func (b *Broker) run(t testing.TB, path, stdin string, args ...string) Result {
+// runWithin runs one of the release's real programs with the node's HOME (its cookie),
+// killing it after d.
+func (b *Broker) runWithin(t testing.TB, d time.Duration, path, stdin string, args ...string) Result {
 	t.Helper()
 	// a crashing escript leaves erl_crash.dump in its working directory
-	return Exec(t, os.TempDir(), []string{"HOME=" + b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"}, stdin, path, args...)
+	return execWithin(t, d, os.TempDir(), []string{"HOME=" + b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"}, stdin, path, args...)
 }
 
 // Exec runs a program for two minutes at most, in dir, with env added to this
@@ -140,9 +148,16 @@ func (b *Broker) run(t testing.TB, path, stdin string, args ...string) Result {
 // exit code. The test fails when the program cannot be run at all.
 func Exec(t testing.TB, dir string, env []string, stdin, path string, args ...string) Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	return execWithin(t, 2*time.Minute, dir, env, stdin, path, args...)
+}
+
+// execWithin is Exec killing the program after d.
+func execWithin(t testing.TB, d time.Duration, dir string, env []string, stdin, path string, args ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.WaitDelay = time.Second // a killed wrapper's children must not hold the pipes open
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
