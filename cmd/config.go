@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -420,29 +419,21 @@ func tlsConfig(s *settings) (*tls.Config, error) {
 	cert, _ := s.get("cert")
 	key, _ := s.get("key")
 	insecure, _ := s.get("insecure")
-	c := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure == "true"} // #nosec G402 -- only with --insecure
-	if cacert != "" {
-		pem, err := os.ReadFile(cacert)
-		if err != nil {
-			return nil, configError("cannot read CA certificate: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, configError("no PEM certificate found in %s", cacert)
-		}
-		c.RootCAs = pool
-	}
-	if (cert == "") != (key == "") {
+	c, err := mgmtapi.TLSFiles{CACert: cacert, Cert: cert, Key: key, Insecure: insecure == "true"}.Config()
+	var fe *mgmtapi.TLSFileError
+	switch {
+	case err == nil:
+		return c, nil
+	case errors.Is(err, mgmtapi.ErrCertWithoutKey):
 		return nil, configError("--cert and --key go together")
+	case errors.Is(err, mgmtapi.ErrNoPEM):
+		return nil, configError("no PEM certificate found in %s", cacert)
+	case errors.As(err, &fe) && fe.What == "CA certificate":
+		return nil, configError("cannot read CA certificate: %v", fe.Err)
+	case errors.As(err, &fe):
+		return nil, configError("cannot load client certificate: %v", fe.Err)
 	}
-	if cert != "" {
-		pair, err := tls.LoadX509KeyPair(cert, key)
-		if err != nil {
-			return nil, configError("cannot load client certificate: %v", err)
-		}
-		c.Certificates = []tls.Certificate{pair}
-	}
-	return c, nil
+	return nil, configError("%v", err)
 }
 
 // configTargets lists the config file's target names, sorted, with the file's path.

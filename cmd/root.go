@@ -139,6 +139,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add(groupOther, newCmdExportDefinitions(f), newCmdImportDefinitions(f))
 	add(groupUsers, newCmdHashPassword(f))
 	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f), newCmdConfig(f), newCmdDocs(f))
+	add(groupOther, newCmdAdmin(f))
 	f.registerCompletions(root)
 	return root
 }

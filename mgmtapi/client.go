@@ -37,6 +37,9 @@ type Config struct {
 	TLS *tls.Config
 	// ConnectTimeout bounds the TCP connect and TLS handshake (default 5s).
 	ConnectTimeout time.Duration
+	// ResponseTimeout, when set, bounds the wait for an answer's headers once the
+	// request is sent (a *TransportError whose AnswerTimedOut is true).
+	ResponseTimeout time.Duration
 	// Log, when set, receives one line per request and response with the
 	// Authorization header and password fields redacted.
 	Log io.Writer
@@ -99,13 +102,14 @@ func New(cfg Config) (*Client, error) {
 			ct = 5 * time.Second
 		}
 		rt = &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         (&net.Dialer{Timeout: ct, KeepAlive: 30 * time.Second}).DialContext,
-			TLSClientConfig:     cfg.TLS,
-			TLSHandshakeTimeout: ct,
-			MaxIdleConnsPerHost: 8,
-			IdleConnTimeout:     90 * time.Second,
-			ForceAttemptHTTP2:   false,
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: ct, KeepAlive: 30 * time.Second}).DialContext,
+			TLSClientConfig:       cfg.TLS,
+			TLSHandshakeTimeout:   ct,
+			ResponseHeaderTimeout: cfg.ResponseTimeout,
+			MaxIdleConnsPerHost:   8,
+			IdleConnTimeout:       90 * time.Second,
+			ForceAttemptHTTP2:     false,
 		}
 	}
 	if cfg.Log != nil {
@@ -196,6 +200,8 @@ type request struct {
 	failedIs503 bool
 	// idempotent marks a POST that may be replayed (declaring a binding).
 	idempotent bool
+	// rawBody, when not nil, is sent as it is instead of body's JSON encoding.
+	rawBody []byte
 }
 
 // replayable reports whether the request may be sent again after a failure whose
@@ -292,8 +298,8 @@ func (c *Client) sendOnce(ctx context.Context, req request, read func(io.Reader)
 	if strings.Contains(req.path, "//") || strings.HasSuffix(req.path, "/") {
 		return ErrEmptyName
 	}
-	var body []byte
-	if req.body != nil {
+	body := req.rawBody
+	if body == nil && req.body != nil {
 		var err error
 		if body, err = json.Marshal(req.body); err != nil {
 			return fmt.Errorf("encoding request body: %w", err)

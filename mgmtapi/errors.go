@@ -135,6 +135,12 @@ func (e *TransportError) Timeout() bool {
 	return errors.Is(e.Err, context.DeadlineExceeded)
 }
 
+// AnswerTimedOut reports whether the request was sent but its answer did not begin
+// within Config.ResponseTimeout.
+func (e *TransportError) AnswerTimedOut() bool {
+	return strings.Contains(e.Err.Error(), "timeout awaiting response headers")
+}
+
 // Unreachable reports whether nothing reached the node, so the request can safely be
 // sent to another one: connection refused, unknown host, or a connect timeout.
 func (e *TransportError) Unreachable() bool {

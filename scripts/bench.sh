@@ -10,21 +10,24 @@
 #      peak RSS of rmqctl list_queues --formatter json with ten columns.
 #   4. scoped: a no-op apply of a 1 000-queue file on a broker holding only that
 #      file's vhost, then on the same broker once another vhost holds 20 000 queues;
-#      each with its requests (apply reads the file's vhosts only).
+#      each with its requests (apply reads the file's vhosts only);
+#   5. admin: rabbitmqadmin v1 command lines, rmqctl as rabbitmqadmin vs curl doing
+#      the same request vs the real v1 script (scripts/bench_admin.sh).
 # Needs bin/rmqctl (make build) and python3; installs hyperfine and GNU time if missing.
 # BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3, BENCH_ONLY=scoped only
-# 4; unset, everything runs. BENCH_APPLY_N overrides the object count of 1 (1 000 of
-# each kind), BENCH_QUEUES the queue count of 3 and of the other vhost of 4, BENCH_OUT
-# the output directory (bench-results), BENCH_NODE the broker's node name (bench);
-# BENCH_BASELINE_BIN, another rmqctl binary timed beside bin/rmqctl in 4 (an older
-# build, for comparison). RMQCTL_BROKER_VERSION picks the release (scripts/broker.sh).
+# 4, BENCH_ONLY=admin only 5; unset, everything runs. BENCH_APPLY_N overrides the object
+# count of 1 (1 000 of each kind), BENCH_QUEUES the queue count of 3 and of the other
+# vhost of 4, BENCH_OUT the output directory (bench-results), BENCH_NODE the broker's
+# node name (bench); BENCH_BASELINE_BIN, another rmqctl binary timed beside bin/rmqctl
+# in 4 (an older build, for comparison). RMQCTL_BROKER_VERSION picks the release
+# (scripts/broker.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 only=${BENCH_ONLY:-}
 case $only in
-  "" | apply | lists | scoped) ;;
-  *) echo "bench.sh: BENCH_ONLY is apply, lists or scoped, not \"$only\"" >&2; exit 64 ;;
+  "" | apply | lists | scoped | admin) ;;
+  *) echo "bench.sh: BENCH_ONLY is apply, lists, scoped or admin, not \"$only\"" >&2; exit 64 ;;
 esac
 
 need() {
@@ -243,7 +246,11 @@ PY
     curl -fsS -o /dev/null -u guest:guest -X DELETE "$U/api/vhosts/$v" || echo "DELETE vhost $v did not answer" >&2
   done
 fi
-if [ "$only" = apply ] || [ "$only" = scoped ]; then exit 0; fi
+if [ "$only" = "" ] || [ "$only" = admin ]; then
+  # shellcheck source=scripts/bench_admin.sh
+  source scripts/bench_admin.sh
+fi
+if [ "$only" = apply ] || [ "$only" = scoped ] || [ "$only" = admin ]; then exit 0; fi
 
 echo "== list_users (202 users)" >&2
 for i in $(seq 1 200); do

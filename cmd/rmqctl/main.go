@@ -5,9 +5,11 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/cmd/admin"
 	"github.com/rmqctl/rmqctl/output"
 )
 
@@ -20,7 +22,12 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := cmd.Main(ctx, os.Args[1:], output.System(), os.LookupEnv)
+	var code int
+	if filepath.Base(os.Args[0]) == "rabbitmqadmin" { // a symlink: the binary is rabbitmqadmin v1
+		code = admin.Main(ctx, "rabbitmqadmin", os.Args[1:], output.System(), os.LookupEnv)
+	} else {
+		code = cmd.Main(ctx, os.Args[1:], output.System(), os.LookupEnv)
+	}
 	stop()
 	os.Exit(code)
 }

@@ -79,6 +79,21 @@ func RequireRabbitmqctl(t testing.TB) *Broker {
 	return b
 }
 
+// RequireRabbitmqadminV1 is Require plus the real rabbitmqadmin v1 script and a
+// python3 to run it, for differential tests of `rmqctl admin`.
+func RequireRabbitmqadminV1(t testing.TB) *Broker {
+	t.Helper()
+	b := Require(t)
+	_, err := exec.LookPath("python3")
+	if b.RabbitmqadminV1 == "" || err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but rabbitmqadmin v1 cannot run (RMQCTL_TEST_RABBITMQADMIN_V1=%q, python3: %v)", b.RabbitmqadminV1, err)
+		}
+		t.Skip("rabbitmqadmin v1 not configured (RMQCTL_TEST_RABBITMQADMIN_V1) or no python3: run `make test`")
+	}
+	return b
+}
+
 // Name returns a name unique to this test run, starting with prefix.
 func Name(prefix string) string {
 	var b [4]byte
@@ -124,12 +139,27 @@ func (b *Broker) Tool(t testing.TB, tool, stdin string, args ...string) Result {
 // killing it after d.
 func (b *Broker) runWithin(t testing.TB, d time.Duration, path, stdin string, args ...string) Result {
 	t.Helper()
+	// a crashing escript leaves erl_crash.dump in its working directory
+	return execWithin(t, d, os.TempDir(), []string{"HOME=" + b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"}, stdin, path, args...)
+}
+
+// Exec runs a program for two minutes at most, in dir, with env added to this
+// process's environment and stdin as its input, and returns what it printed and its
+// exit code. The test fails when the program cannot be run at all.
+func Exec(t testing.TB, dir string, env []string, stdin, path string, args ...string) Result {
+	t.Helper()
+	return execWithin(t, 2*time.Minute, dir, env, stdin, path, args...)
+}
+
+// execWithin is Exec killing the program after d.
+func execWithin(t testing.TB, d time.Duration, dir string, env []string, stdin, path string, args ...string) Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.WaitDelay = time.Second // a killed wrapper's children must not hold the pipes open
-	cmd.Env = append(os.Environ(), "HOME="+b.Home, "LANG=C.UTF-8", "LC_ALL=C.UTF-8")
-	cmd.Dir = os.TempDir() // a crashing escript leaves erl_crash.dump in its working directory
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
