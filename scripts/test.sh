@@ -35,7 +35,7 @@ apt_install() {
 # bash-completion as a user's shell would have it; rabbitmqadmin v1 (the reference for
 # `rmqctl admin`) is a python3 script.
 [ -f /usr/share/bash-completion/bash_completion ] || apt_install bash-completion
-command -v python3 >/dev/null || apt_install python3
+[ -x /usr/bin/python3 ] || apt_install python3
 
 # The broker script waits for nodes with rmqctl's own await_startup.
 go build -o bin/rmqctl ./cmd/rmqctl
