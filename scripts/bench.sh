@@ -12,9 +12,11 @@
 #      file's vhost, then on the same broker once another vhost holds 20 000 queues;
 #      each with its requests (apply reads the file's vhosts only);
 #   5. admin: rabbitmqadmin v1 command lines, rmqctl as rabbitmqadmin vs curl doing
-#      the same request vs the real v1 script (scripts/bench_admin.sh).
+#      the same request vs the real v1 script (scripts/bench_admin.sh);
+#   6. version: the cost of learning the broker's version (GET /api/overview trimmed
+#      to rabbitmq_version) beside 20 000 queues, asked vs pinned (runs with 2 and 3).
 # Needs bin/rmqctl (make build) and python3; installs hyperfine and GNU time if missing.
-# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2 and 3, BENCH_ONLY=scoped only
+# BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2, 3 and 6, BENCH_ONLY=scoped only
 # 4, BENCH_ONLY=admin only 5; unset, everything runs. BENCH_APPLY_N overrides the object
 # count of 1 (1 000 of each kind), BENCH_QUEUES the queue count of 3 and of the other
 # vhost of 4, BENCH_OUT the output directory (bench-results), BENCH_NODE the broker's
@@ -295,3 +297,15 @@ for fmt in json table; do
   /usr/bin/time -f "%M" -o "$out/rss_$fmt.txt" bin/rmqctl -p bench list_queues "${cols[@]}" --formatter "$fmt" >/dev/null
   echo "peak RSS of list_queues ($fmt, ten columns): $(cat "$out/rss_$fmt.txt") KiB" | tee -a "$out/rss.txt"
 done
+
+# 6. version: what learning the broker's version costs. A JSON list needs it (4.3
+# orders keys differently); pinned with RMQCTL_RABBITMQCTL_VERSION it is not asked.
+# Measured here, with the 20 000 queues of 3 still on the broker, since
+# GET /api/overview counts objects.
+echo "== the version request, beside $n queues" >&2
+v=$(curl -fsS -u guest:guest "$U/api/overview?columns=rabbitmq_version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rabbitmq_version"])')
+hyperfine -N --warmup 5 --runs 40 --export-json "$out/version.json" \
+  -n "curl overview?columns=rabbitmq_version" "curl -fsS -o /dev/null -u guest:guest $U/api/overview?columns=rabbitmq_version" \
+  -n "rmqctl list_users --formatter json (asks the version)" "bin/rmqctl -q list_users --formatter json" \
+  -n "rmqctl list_users --formatter json (pinned)" "env RMQCTL_RABBITMQCTL_VERSION=$v bin/rmqctl -q list_users --formatter json" \
+  -n "rmqctl list_users (TSV: never asks)" "bin/rmqctl -q list_users"
