@@ -65,7 +65,21 @@ func runListDeprecatedFeatures(ctx context.Context, o *ListDeprecatedFeaturesOpt
 		banner:  banner,
 		columns: itemNames(o.Columns),
 		fetch: func(ctx context.Context, c *mgmtapi.Client, rows *output.ListWriter) error {
-			return c.ListDeprecatedFeatures(ctx, o.Used, func(it mgmtapi.Item) error { return rows.Row(rowOf(o.Columns, it)...) })
+			// sorted by name, as rabbitmqctl lists them (the API does not)
+			var items []mgmtapi.Item
+			if err := c.ListDeprecatedFeatures(ctx, o.Used, func(it mgmtapi.Item) error {
+				items = append(items, it)
+				return nil
+			}); err != nil {
+				return err
+			}
+			sort.SliceStable(items, func(i, j int) bool { return termText(items[i].Get("name")) < termText(items[j].Get("name")) })
+			for _, it := range items {
+				if err := rows.Row(rowOf(o.Columns, it)...); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	})
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -165,6 +166,17 @@ func (s infoItems) parse(ctx context.Context, f *Factory, command string, args [
 		}
 	}
 	return out, nil
+}
+
+// inOrder is items in the order of the set's own list.
+func (s infoItems) inOrder(items []infoItem) []infoItem {
+	rank := map[string]int{}
+	for i, it := range s.all {
+		rank[it.name] = i
+	}
+	out := append([]infoItem(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].name] < rank[out[j].name] })
+	return out
 }
 
 // query is what to ask the server for these items: their fields only, no statistics

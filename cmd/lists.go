@@ -546,6 +546,9 @@ func newCmdListConsumers(f *Factory) *cobra.Command {
 		"Lists the consumers of a vhost. channel_pid shows the channel's name.",
 		"  rmqctl list_consumers -p / queue_name consumer_tag active activity_status",
 		consumerItems, func(ctx context.Context, cols []infoItem) error {
+			// rabbitmqctl prints the consumer columns asked for in its own order, whatever
+			// order they were asked in (obs-3.10.8, obs-4.0.5, obs-4.3.6).
+			cols = consumerItems.inOrder(cols)
 			vhost := f.Vhost()
 			return f.runStreamed(ctx, streamedList{
 				banner: []string{"Listing consumers in vhost " + vhost + " ..."},

@@ -33,12 +33,12 @@ func validationError(err error) error {
 }
 
 // jsonCell renders a JSON value (policy definition, parameter value) as compact JSON
-// text, and as itself in --formatter json.
+// text, in --formatter json too (a string holding JSON), as rabbitmqctl does.
 func jsonCell(v any) output.Cell {
 	if v == nil {
 		return output.Str("")
 	}
-	return output.Raw(compactJSON(v), v)
+	return output.Str(compactJSON(v))
 }
 
 // policyCommands builds set/clear/list for policies or operator policies.

@@ -56,7 +56,11 @@ func TestDifferentialNodeAndHealth(t *testing.T) {
 		"vm_memory_calculation_strategy", "vm_memory_high_watermark_limit", "release_series_support_status", "alarms", "is_under_maintenance"} {
 		assert.Equal(t, want[k], got[k], k)
 	}
-	for _, k := range []string{"memory", "file_descriptors", "processes", "totals", "listeners", "uptime", "disk_free", "erlang_version", "run_queue"} {
+	for _, k := range []string{"memory", "file_descriptors", "processes", "totals", "listeners", "uptime", "disk_free", "erlang_version", "run_queue", "tags"} {
+		if _, there := want[k]; !there {
+			assert.NotContains(t, got, k, "%s: the release's status has no such key", k)
+			continue
+		}
 		require.Contains(t, got, k)
 		assert.IsType(t, want[k], got[k], k)
 	}
@@ -65,9 +69,11 @@ func TestDifferentialNodeAndHealth(t *testing.T) {
 		assert.Contains(t, got["totals"], k)
 	}
 	text := rmq(t, b, "", "status").Stdout
-	for _, section := range []string{"Runtime\n", "Plugins\n", "Memory\n", "File Descriptors\n", "Free Disk Space\n", "Totals\n", "Listeners\n"} {
-		assert.Contains(t, text, section)
+	wantText := ansi.ReplaceAllString(b.Ctl(t, "", "status").Stdout, "")
+	for _, section := range []string{"Runtime\n", "Plugins\n", "Memory\n", "File Descriptors\n", "Free Disk Space\n", "Totals\n", "Listeners\n", "Tags\n"} {
+		assert.Equal(t, strings.Contains(wantText, "\n"+section), strings.Contains(text, "\n"+section), "section %q", section)
 	}
+	assert.Contains(t, text, "\nRuntime\n")
 }
 
 // A password hashed by hash_password logs in over AMQP.

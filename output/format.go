@@ -226,7 +226,7 @@ func (l *ListWriter) renderPretty() {
 	}
 	// Render into a buffer: tablewriter ignores write errors, l.write does not.
 	var buf bytes.Buffer
-	defer func() { l.write(buf.String()) }()
+	defer func() { l.write(decGraphics(buf.String(), l.opts.Headers)) }()
 	t := tablewriter.NewTable(&buf, opts...)
 	if l.opts.Headers {
 		t.Header(l.columns)
