@@ -232,7 +232,11 @@ var queueItems = infoItems{
 		renamed("slave_pids", "slave_nodes", true), renamed("synchronised_slave_pids", "synchronised_slave_nodes", true),
 		item("state", false), item("type", false), releaseLeader("leader"), releaseLeader("members"), item("online", false),
 		item("operator_policy", true),
-		{name: "effective_policy_definition", fields: []string{"effective_policy_definition"}, stats: true, cell: proplist("effective_policy_definition")},
+		{name: "effective_policy_definition", fields: []string{"effective_policy_definition"}, stats: true,
+			cell: proplist("effective_policy_definition", true), forRelease: func(p compat.Profile) infoItem {
+				return infoItem{name: "effective_policy_definition", fields: []string{"effective_policy_definition"}, stats: true,
+					cell: proplist("effective_policy_definition", p.Has(compat.JSONProplistObjects))}
+			}},
 	},
 	defaults: []string{"name", "messages"},
 }
@@ -260,18 +264,24 @@ func releaseLeader(name string) infoItem {
 }
 
 // proplist renders an object as rabbitmqctl prints an Erlang property list with binary
-// keys: [{<<"k">>, v}, …]; JSON keeps the object ({} when empty).
-func proplist(path string) func(mgmtapi.Item) output.Cell {
+// keys: [{<<"k">>, v}, …]. In JSON it is the object ({} when empty) where the release
+// turns property lists into maps (asObject), else a list of [key, value] pairs.
+func proplist(path string, asObject bool) func(mgmtapi.Item) output.Cell {
 	return func(it mgmtapi.Item) output.Cell {
 		o, _ := it.Get(path).(*mgmtapi.Object)
 		if o == nil {
-			return output.Raw("[]", mgmtapi.NewObject())
+			o = mgmtapi.NewObject()
 		}
 		parts := make([]string, 0, o.Len())
+		pairs := make([]any, 0, o.Len())
 		for _, k := range o.Keys() {
 			parts = append(parts, "{<<\""+k+"\">>, "+erlangTerm(o.Value(k))+"}")
+			pairs = append(pairs, []any{k, o.Value(k)})
 		}
-		return output.Raw("["+strings.Join(parts, ", ")+"]", o)
+		if asObject {
+			return output.Raw("["+strings.Join(parts, ", ")+"]", o)
+		}
+		return output.Raw("["+strings.Join(parts, ", ")+"]", pairs)
 	}
 }
 

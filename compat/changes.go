@@ -33,6 +33,9 @@ const (
 	// thoas, so keys come in the release's atom order, not the order requested
 	// (jsonorder.go). Error objects have string keys and stay sorted.
 	JSONAtomKeyOrder Key = "json.atom_order"
+	// JSONProplistObjects: --formatter json writes property lists (a queue's
+	// effective_policy_definition) as objects, not lists of [key, value] pairs.
+	JSONProplistObjects Key = "json.proplist_objects"
 	// ClassicQueueLeader: list_queues shows a classic queue's node as its leader and
 	// only member.
 	ClassicQueueLeader Key = "list_queues.classic_leader"
@@ -118,6 +121,9 @@ var changes = []Change{
 	{Key: JSONAtomKeyOrder, Since: since("4.2.6"),
 		Summary: "JSON rows have their keys in the release's atom order",
 		Source:  "RabbitMQ.CLI.Core.JSON (thoas + normalize, proplists become maps) from v4.2.6 and v4.3.0 (commit 12ebba5e4f); obs-4.3.6"},
+	{Key: JSONProplistObjects, Since: since("4.2.6"),
+		Summary: "JSON: property lists become objects ({\"max-length\":10}, not [[\"max-length\",10]])",
+		Source:  "core/json.ex normalize/1 from v4.2.6 and v4.3.0; obs-4.0.5 (pairs), obs-4.3.6 (object)"},
 	{Key: ClassicQueueLeader, Since: since("4.0.3"),
 		Summary: "list_queues leader and members of a classic queue are its node",
 		Source:  "rabbit_amqqueue_process.erl i(leader)/i(members), first in v4.0.3; obs-4.3.6"},
