@@ -182,7 +182,13 @@ var healthChecks = []healthCheck{
 			}
 			if qs, ok := b.Get("queues").([]any); ok {
 				for _, q := range qs {
-					if o, ok := q.(*mgmtapi.Object); ok {
+					o, ok := q.(*mgmtapi.Object)
+					switch {
+					case !ok:
+					case o.Get("virtual_host") == "(not applicable)" && r.Has(compat.QuorumCriticalCoversStreams):
+						// the metadata store's own Raft cluster (Khepri): named, in no vhost
+						lines = append(lines, fmt.Sprintf("%s will become unavailable if node %s stops", termText(o.Get("name")), n))
+					default:
 						lines = append(lines, fmt.Sprintf(format, termText(o.Get("name")), termText(o.Get("virtual_host")), n))
 					}
 				}
