@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
 )
@@ -105,6 +106,20 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add := func(group string, cmds ...*cobra.Command) {
 		for _, c := range cmds {
 			c.GroupID = group
+			if compat.Versioned(c.Name()) {
+				// A release without the command refuses it whatever its arguments, as
+				// that release's rabbitmqctl does ("Command not found").
+				args := c.Args
+				c.Args = func(cmd *cobra.Command, a []string) error {
+					if err := f.checkCommandRelease(cmd.Context(), cmd.Name()); err != nil {
+						return err
+					}
+					if args == nil {
+						return nil
+					}
+					return args(cmd, a)
+				}
+			}
 			if strings.Contains(c.Name(), "_") {
 				c.Aliases = append(c.Aliases, strings.ReplaceAll(c.Name(), "_", "-"))
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -254,6 +255,17 @@ func tagsCell(tags any) output.Cell {
 	return output.List(nil)
 }
 
+// erlangAtom prints an atom as Erlang does: quoted when it is not a plain lowercase
+// word (node names with a '-' or a '.': 'rabbit-1@localhost').
+func erlangAtom(s string) string {
+	if plainAtom.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
+}
+
+var plainAtom = regexp.MustCompile(`^[a-z][A-Za-z0-9_@]*$`)
+
 // nodeStateCell renders a {node: state} map as rabbitmqctl does: [{node, state}].
 func nodeStateCell(m map[string]string) output.Cell {
 	nodes := make([]string, 0, len(m))
@@ -263,7 +275,7 @@ func nodeStateCell(m map[string]string) output.Cell {
 	sort.Strings(nodes)
 	parts := make([]string, len(nodes))
 	for i, n := range nodes {
-		parts[i] = "{" + n + ", " + m[n] + "}"
+		parts[i] = "{" + erlangAtom(n) + ", " + m[n] + "}"
 	}
 	if m == nil {
 		m = map[string]string{}

@@ -94,7 +94,11 @@ func testApplyParameters(t *testing.T, node *brokertest.Broker) {
 	param := func() any {
 		for _, row := range jsonRows(t, node, "list_parameters", "-p", vh) {
 			if row["name"] == "origin" {
-				return row["value"]
+				// rabbitmqctl's JSON holds the value as JSON text
+				var v any
+				text, _ := row["value"].(string)
+				require.NoError(t, json.Unmarshal([]byte(text), &v), "%v", row["value"])
+				return v
 			}
 		}
 		return nil
