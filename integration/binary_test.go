@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/internal/brokertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,9 +106,14 @@ func TestBinaryExitCodesAndStreams(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.True(t, strings.HasPrefix(out, "Listing users ...\nuser\ttags\n"), out)
 	out, errOut, code := run("delete_user", brokertest.Name("nosuch"))
-	assert.Equal(t, 67, code)
 	assert.True(t, strings.HasPrefix(out, "Deleting user "))
-	assert.True(t, strings.HasPrefix(errOut, "Error:\nUser "))
+	if has(t, b, compat.DeleteMissingUserSucceeds) {
+		assert.Equal(t, 0, code, "3.12+: deleting a missing user succeeds")
+		assert.Empty(t, errOut)
+	} else {
+		assert.Equal(t, 67, code)
+		assert.True(t, strings.HasPrefix(errOut, "Error:\nUser "))
+	}
 	_, errOut, code = run("--url", "http://127.0.0.1:1", "list_users")
 	assert.Equal(t, 69, code)
 	assert.Contains(t, errOut, "connection refused")

@@ -9,6 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
+// has reports whether the test broker's release carries change k.
+func has(t *testing.T, b *brokertest.Broker, k compat.Key) bool {
+	t.Helper()
+	return compat.For(release(t, b)).Has(k)
+}
+
 // compareOrRefused compares rmqctl with the real tool where the release has the command;
 // where it does not, rabbitmqctl says "Command not found" and rmqctl names the release
 // that added the command, both with exit 64.
