@@ -11,27 +11,38 @@ import (
 func overviewOf(v string) string { return `{"rabbitmq_version":"` + v + `"}` }
 
 func TestVersionIsAskedOnlyWhenAnAnswerDependsOnIt(t *testing.T) {
-	api := newFakeAPI(t).
-		on("GET /api/overview", 200, overviewOf("4.3.6")).
-		on("GET /api/users", 200, `[{"name":"guest","tags":["administrator"]}]`)
 	unpinned := map[string]string{"RMQCTL_RABBITMQCTL_VERSION": ""}
+	count := func(api *fakeAPI, uri string) int {
+		n := 0
+		for _, q := range api.requests() {
+			if q.URI == uri {
+				n++
+			}
+		}
+		return n
+	}
+	// 4.0.5+: GET /api/version, which costs the server nothing.
+	api := newFakeAPI(t).
+		on("GET /api/version", 200, `"4.3.6"`).
+		on("GET /api/users", 200, `[{"name":"guest","tags":["administrator"]}]`)
 	r := api.run(t, unpinned, "", "list_users")
 	require.Equal(t, 0, r.code, r.stderr)
-	_, asked := api.find("GET", "/api/overview")
-	assert.False(t, asked, "a TSV list does not depend on the release")
-
+	assert.Zero(t, count(api, "/api/version"), "a TSV list does not depend on the release")
 	r = api.run(t, unpinned, "", "list_users", "--formatter", "json")
 	require.Equal(t, 0, r.code, r.stderr)
-	req, asked := api.find("GET", "/api/overview")
-	require.True(t, asked, "JSON key order depends on the release")
-	assert.Equal(t, "/api/overview?columns=rabbitmq_version", req.URI, "only the version is asked for")
-	n := 0
-	for _, q := range api.requests() {
-		if q.URI == req.URI {
-			n++
-		}
-	}
-	assert.Equal(t, 1, n, "asked once per run")
+	assert.Equal(t, 1, count(api, "/api/version"), "JSON key order depends on the release: asked once")
+	_, overview := api.find("GET", "/api/overview")
+	assert.False(t, overview)
+
+	// 3.x has no /api/version: the overview, trimmed to the version.
+	api = newFakeAPI(t).
+		on("GET /api/version", 404, notFound).
+		on("GET /api/overview", 200, overviewOf("3.10.8")).
+		on("GET /api/users", 200, `[{"name":"guest","tags":["administrator"]}]`)
+	r = api.run(t, unpinned, "", "list_users", "--formatter", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "[\n{\"user\":\"guest\",\"tags\":[\"administrator\"]}\n]\n", r.stdout)
+	assert.Equal(t, 1, count(api, "/api/overview?columns=rabbitmq_version"))
 }
 
 func TestDeleteMissingUserByRelease(t *testing.T) {

@@ -13,8 +13,9 @@
 #      each with its requests (apply reads the file's vhosts only);
 #   5. admin: rabbitmqadmin v1 command lines, rmqctl as rabbitmqadmin vs curl doing
 #      the same request vs the real v1 script (scripts/bench_admin.sh);
-#   6. version: the cost of learning the broker's version (GET /api/overview trimmed
-#      to rabbitmq_version) beside 20 000 queues, asked vs pinned (runs with 2 and 3).
+#   6. version: the cost of learning the broker's version (GET /api/version, or on
+#      3.x GET /api/overview trimmed to rabbitmq_version) beside 20 000 queues, asked vs
+#      pinned (runs with 2 and 3).
 # Needs bin/rmqctl (make build) and python3; installs hyperfine and GNU time if missing.
 # BENCH_ONLY=apply runs only 1, BENCH_ONLY=lists only 2, 3 and 6, BENCH_ONLY=scoped only
 # 4, BENCH_ONLY=admin only 5; unset, everything runs. BENCH_APPLY_N overrides the object
@@ -305,6 +306,7 @@ done
 echo "== the version request, beside $n queues" >&2
 v=$(curl -fsS -u guest:guest "$U/api/overview?columns=rabbitmq_version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rabbitmq_version"])')
 hyperfine -N --warmup 5 --runs 40 --export-json "$out/version.json" \
+  -n "curl /api/version" "curl -fsS -o /dev/null -u guest:guest $U/api/version" \
   -n "curl overview?columns=rabbitmq_version" "curl -fsS -o /dev/null -u guest:guest $U/api/overview?columns=rabbitmq_version" \
   -n "rmqctl list_users --formatter json (asks the version)" "bin/rmqctl -q list_users --formatter json" \
   -n "rmqctl list_users --formatter json (pinned)" "env RMQCTL_RABBITMQCTL_VERSION=$v bin/rmqctl -q list_users --formatter json" \
