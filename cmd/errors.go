@@ -295,9 +295,9 @@ func printValidationError(w io.Writer, c *cobra.Command, args []string, msg stri
 	fmt.Fprintf(w, "Arguments given:\n\t%s\n\n", strings.Join(redactArgs(c, args), " "))
 	fmt.Fprintf(w, "Usage\n\n")
 	if c != nil && c.HasParent() {
-		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] %s\n", c.Use)
+		fmt.Fprintf(w, "%s [--node <node>] [--longnames] [--quiet] %s\n", toolName(c), c.Use)
 	} else {
-		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n")
+		fmt.Fprintf(w, "%s [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n", toolName(c))
 	}
 }
 

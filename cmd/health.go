@@ -28,6 +28,9 @@ type healthCheck struct {
 	okJSON func(node string, args []string) *output.OrderedObject
 	// bare prints the failure without "Error:", as check_port_listener does.
 	bare bool
+	// failureJSON, when set, is the check's JSON on failure (default: the server's
+	// answer with "result":"error").
+	failureJSON func(r *release, node string, args []string, body mgmtapi.Item) *output.OrderedObject
 }
 
 // sortedTexts renders a JSON list's items sorted, joined by ", ".
@@ -249,6 +252,10 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 	}
 	msg := h.failure(r, node, args, body)
 	if f.format() == output.JSON {
+		if h.failureJSON != nil {
+			b, _ := h.failureJSON(r, node, args, body).MarshalJSON()
+			return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(b)}
+		}
 		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(marshalFailure(body))}
 	}
 	if h.bare {

@@ -140,6 +140,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add(groupUsers, newCmdHashPassword(f))
 	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f), newCmdConfig(f), newCmdDocs(f))
 	f.registerCompletions(root)
+	f.addTools(root) // sibling tools and plugins' commands (toolkit.go)
 	return root
 }
 

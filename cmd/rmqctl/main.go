@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/cmd/tools"
 	"github.com/rmqctl/rmqctl/output"
 )
 
@@ -20,7 +21,8 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := cmd.Main(ctx, os.Args[1:], output.System(), os.LookupEnv)
+	tools.Register() // rabbitmq-diagnostics, -queues …: rmqctl <tool> …, or a symlink named after the tool
+	code := cmd.MainAs(ctx, os.Args[0], os.Args[1:], output.System(), os.LookupEnv)
 	stop()
 	os.Exit(code)
 }

@@ -1,0 +1,10 @@
+// Package tools registers rabbitmqctl's sibling tools and the plugins' rabbitmqctl
+// commands with cmd, which does not import them.
+package tools
+
+import "github.com/rmqctl/rmqctl/cmd/diagnostics"
+
+// Register makes every sibling tool available.
+func Register() {
+	diagnostics.Register()
+}

@@ -1,0 +1,29 @@
+package compat
+
+// The JSON objects of the sibling tools' commands and the orders in which releases
+// write their keys (keyKind in tools.go). atoms lists each object's keys in their
+// Erlang atom order (obs-4.3.6 unless noted); keys missing from it keep the order
+// the command builds.
+func init() {
+	registerOrder("alarms", stringMap, "message", "node", "result", "local", "global", "alarms")
+	registerOrder("listeners", stringMap, "node", "result", "listeners")
+	registerOrder("listener", atomMap, "node", "port", "protocol", "interface", "purpose")
+	registerOrder("port_connectivity", stringMap, "node", "result", "failures")
+	registerOrder("value", stringMap, "value", "result")
+	registerOrder("message", stringMap, "message", "result")
+	registerOrder("log_location", stringMap, "result", "node_name", "paths")
+	registerOrder("auth_attempts", stringMap, "node", "result", "attempts")
+	registerOrder("auth_attempt", atomMap, "remote_address", "username", "protocol", "auth_attempts",
+		"auth_attempts_failed", "auth_attempts_succeeded")
+	// memory_breakdown's categories (rabbit_vm:memory/0), largest first until 4.2.6
+	registerOrder("memory_breakdown", keywordList, "atom", "binary", "code", "plugins", "mnesia",
+		"connection_readers", "connection_writers", "connection_channels", "connection_other",
+		"stream_queue_procs", "stream_queue_replica_reader_procs", "stream_queue_coordinator_procs",
+		"queue_procs", "quorum_queue_procs", "quorum_queue_dlx_procs", "metadata_store", "other_proc",
+		"metrics", "mgmt_db", "quorum_ets", "metadata_store_ets", "other_ets", "msg_index", "other_system",
+		"allocated_unused", "reserved_unallocated")
+	registerOrder("policies_that_match", stringMap, "message", "result", "policies")
+	// a policy as rabbit_policy:list/0 gives it: a proplist (vhost, name, pattern,
+	// apply-to, definition, priority) until it became a map
+	registerOrder("policy", keywordList, "name", "priority", "pattern", "vhost", "apply-to", "definition")
+}
