@@ -66,8 +66,9 @@ type HealthCheck struct {
 	Path    func(args []string) []string
 	OK      func(r Release, node string, args []string, body mgmtapi.Item) string
 	Failure func(r Release, node string, args []string, body mgmtapi.Item) string
-	// OKJSON, when set, is the JSON on success (default {"result":"ok"}).
-	OKJSON func(node string, args []string) *output.OrderedObject
+	// OKJSON, when set, is the JSON on success (default {"result":"ok"}), from the
+	// server's answer.
+	OKJSON func(r Release, node string, args []string, body mgmtapi.Item) *output.OrderedObject
 	// FailureJSON, when set, is the JSON on failure (default: the server's answer
 	// with "result":"error").
 	FailureJSON func(r Release, node string, args []string, body mgmtapi.Item) *output.OrderedObject
@@ -78,13 +79,18 @@ type HealthCheck struct {
 func (h HealthCheck) internal() healthCheck {
 	rel := func(r *release) Release { return r }
 	hc := healthCheck{
-		name: h.Name, use: h.Use, short: h.Short, example: h.Example, args: h.Args, okJSON: h.OKJSON, bare: h.Bare,
+		name: h.Name, use: h.Use, short: h.Short, example: h.Example, args: h.Args, bare: h.Bare,
 		banner: func(r *release, n string, a []string) string { return h.Banner(rel(r), n, a) },
 		path:   h.Path,
 		ok:     func(r *release, n string, a []string, b mgmtapi.Item) string { return h.OK(rel(r), n, a, b) },
 		failure: func(r *release, n string, a []string, b mgmtapi.Item) string {
 			return h.Failure(rel(r), n, a, b)
 		},
+	}
+	if h.OKJSON != nil {
+		hc.okJSONFrom = func(r *release, n string, a []string, b mgmtapi.Item) *output.OrderedObject {
+			return h.OKJSON(rel(r), n, a, b)
+		}
 	}
 	if h.NoOp != nil {
 		hc.noop = func(r *release) bool { return h.NoOp(rel(r)) }

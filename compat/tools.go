@@ -157,6 +157,10 @@ const (
 	AddMemberWording Key = "add_member.member"
 	// MirrorSyncNoOp: check_if_node_is_mirror_sync_critical is a deprecated no-op.
 	MirrorSyncNoOp Key = "check_if_node_is_mirror_sync_critical.noop"
+	// PortConnectivityProgress: check_port_connectivity takes --address, says how it
+	// finds the node ("using hostname resolution") and prints "Will connect to
+	// host:port" before each connection (and "Error connecting to host:port: err").
+	PortConnectivityProgress Key = "check_port_connectivity.progress"
 )
 
 var toolChanges = []Change{
@@ -172,6 +176,9 @@ var toolChanges = []Change{
 	{Key: MirrorSyncNoOp, Since: since("4.0.0"),
 		Summary: "check_if_node_is_mirror_sync_critical is a deprecated no-op (\"ok\")",
 		Source:  "queues/commands/check_if_node_is_mirror_sync_critical_command.ex@v4.0.0; the route /api/health/checks/node-is-mirror-sync-critical is gone in v4.0.0; obs-4.3.6"},
+	{Key: PortConnectivityProgress, Since: since("3.10.15", "3.11.7"),
+		Summary: "check_port_connectivity: \"Will connect to host:port\" per listener",
+		Source:  "diagnostics/diagnostics_helpers.ex check_port_connectivity/4, first in v3.10.15 and v3.11.7; obs-4.3.6"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

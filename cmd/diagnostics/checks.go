@@ -57,9 +57,9 @@ func newCmdCheckQuorumLeaders(f *cmd.Factory) *cobra.Command {
 				OK: func(_ cmd.Release, n string, _ []string, _ mgmtapi.Item) string {
 					return "Node " + n + " reported all quorum queue as having responsive leader replicas"
 				},
-				OKJSON: func(n string, _ []string) *output.OrderedObject {
-					return (&output.OrderedObject{}).Set("result", "ok").
-						Set("message", "Node "+n+" reported all quorum queue as having responsive leader replicas")
+				OKJSON: func(_ cmd.Release, n string, _ []string, _ mgmtapi.Item) *output.OrderedObject {
+					return (&output.OrderedObject{}).Set("message", "Node "+n+" reported all quorum queue as having responsive leader replicas").
+						Set("result", "ok")
 				},
 				Failure: func(_ cmd.Release, _ string, _ []string, b mgmtapi.Item) string {
 					var lines []string

@@ -2,13 +2,16 @@ package diagnostics
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -25,9 +28,18 @@ func newCmdCheckPortConnectivity(f *cmd.Factory) *cobra.Command {
 		Args:  cmd.No(),
 		RunE: func(c *cobra.Command, _ []string) error {
 			node := f.NodeName()
-			banner := "Testing TCP connections to all active listeners on node " + node + " using hostname resolution ..."
-			if address != "" {
+			resolves, err := f.Has(c.Context(), compat.PortConnectivityProgress)
+			if err != nil {
+				return err
+			}
+			banner := "Testing TCP connections to all active listeners on node " + node + " ..."
+			switch {
+			case address != "" && !resolves:
+				return cmd.UsageError("Invalid options for this command:\n--address : " + address)
+			case address != "":
 				banner = "Testing TCP connections to all active listeners on node " + node + " using " + address + " for node IP address ..."
+			case resolves:
+				banner = "Testing TCP connections to all active listeners on node " + node + " using hostname resolution ..."
 			}
 			return f.Do(c.Context(), banner, func(ctx context.Context, client *mgmtapi.Client) error {
 				target, err := f.TargetNode(ctx, client)
@@ -48,18 +60,28 @@ func newCmdCheckPortConnectivity(f *cmd.Factory) *cobra.Command {
 				if host == "" {
 					_, host, _ = strings.Cut(target, "@")
 				}
+				progress := resolves
 				each := f.Timeout(c) / time.Duration(len(ls)+1)
 				var failed []cmd.Listener
 				for _, l := range ls {
+					addr := host + ":" + strconv.FormatInt(l.Port, 10)
+					if progress {
+						if err := f.PrintLines("Will connect to " + addr); err != nil {
+							return err
+						}
+					}
 					d := net.Dialer{Timeout: each}
 					conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.FormatInt(l.Port, 10)))
 					if err != nil {
 						failed = append(failed, l)
+						if progress {
+							_ = f.PrintLines("Error connecting to " + addr + ": " + dialError(err))
+						}
 						continue
 					}
 					_ = conn.Close()
 				}
-				return connectivityResult(ctx, f, node, address, ls, failed)
+				return connectivityResult(ctx, f, node, address, resolves, ls, failed)
 			})
 		},
 	}
@@ -68,7 +90,7 @@ func newCmdCheckPortConnectivity(f *cmd.Factory) *cobra.Command {
 	return c
 }
 
-func connectivityResult(ctx context.Context, f *cmd.Factory, node, address string, ls, failed []cmd.Listener) error {
+func connectivityResult(ctx context.Context, f *cmd.Factory, node, address string, resolves bool, ls, failed []cmd.Listener) error {
 	if len(failed) > 0 {
 		if f.Format() == output.JSON {
 			o := (&output.OrderedObject{}).Set("result", "error").Set("node", node).Set("failures", listenerObjects(ctx, f, failed))
@@ -93,11 +115,14 @@ func connectivityResult(ctx context.Context, f *cmd.Factory, node, address strin
 	for i, p := range ports {
 		texts[i] = strconv.Itoa(p)
 	}
-	how := "(using node hostname resolution)"
-	if address != "" {
-		how = "(using " + address + " for target IP address)"
+	how := " (using node hostname resolution)"
+	switch {
+	case !resolves:
+		how = "."
+	case address != "":
+		how = " (using " + address + " for target IP address)"
 	}
-	return f.PrintLines("Successfully connected to ports " + strings.Join(texts, ", ") + " on node " + node + " " + how)
+	return f.PrintLines("Successfully connected to ports " + strings.Join(texts, ", ") + " on node " + node + how)
 }
 
 func listenerObjects(ctx context.Context, f *cmd.Factory, ls []cmd.Listener) []*output.OrderedObject {
@@ -107,4 +132,20 @@ func listenerObjects(ctx context.Context, f *cmd.Factory, ls []cmd.Listener) []*
 			Set("interface", l.Interface).Set("port", l.Port).Set("purpose", l.Purpose))
 	}
 	return items
+}
+
+// dialError names a failed connection as gen_tcp:connect/4 reports it.
+func dialError(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "econnrefused"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return "ehostunreach"
+	case errors.Is(err, syscall.ENETUNREACH):
+		return "enetunreach"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	}
+	return "nxdomain"
 }

@@ -108,12 +108,7 @@ func printListeners(ctx context.Context, f *cmd.Factory, ls []cmd.Listener) erro
 	node := f.NodeName()
 	switch f.Format() {
 	case output.JSON:
-		items := make([]*output.OrderedObject, len(ls))
-		for i, l := range ls {
-			items[i] = f.OrderJSON(ctx, "listener", (&output.OrderedObject{}).Set("node", l.Node).Set("protocol", l.Protocol).
-				Set("interface", l.Interface).Set("port", l.Port).Set("purpose", l.Purpose))
-		}
-		o := (&output.OrderedObject{}).Set("result", "ok").Set("node", node).Set("listeners", items)
+		o := (&output.OrderedObject{}).Set("result", "ok").Set("node", node).Set("listeners", listenerObjects(ctx, f, ls))
 		return f.PrintJSON(f.OrderJSON(ctx, "listeners", o))
 	case output.CSV:
 		rows := f.NewListHeaders([]string{"node", "protocol", "interface", "port", "purpose"}, false, len(ls) > 0)

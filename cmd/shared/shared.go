@@ -77,19 +77,9 @@ func quorumError(ctx context.Context, f *cmd.Factory, err error, ra bool, vhost,
 	case status == 503 && reason == "classic_queue_not_supported":
 		return cmd.Failure(classic)
 	case status == 503:
-		return cmd.Failure(erlangTermText(reason))
+		return cmd.Failure(reason)
 	}
 	return err
-}
-
-// erlangTermText renders a server's reason atom as the CLI prints an error term.
-func erlangTermText(reason string) string {
-	if reason != "" && strings.IndexFunc(reason, func(r rune) bool {
-		return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) < 0 {
-		return reason
-	}
-	return reason
 }
 
 // NewCmdMirrorSyncCritical is check_if_node_is_mirror_sync_critical: the health check
@@ -117,7 +107,12 @@ func NewCmdMirrorSyncCritical(f *cmd.Factory) *cobra.Command {
 			}
 			return "Node " + n + " reported no classic mirrored queues without online synchronised mirrors"
 		},
-		OKJSON: func(_ string, _ []string) *output.OrderedObject { return (&output.OrderedObject{}).Set("result", "ok") },
+		OKJSON: func(r cmd.Release, _ string, _ []string, b mgmtapi.Item) *output.OrderedObject {
+			if !noop(r) && cmd.TermText(b.Get("reason")) == "single node cluster" {
+				return (&output.OrderedObject{}).Set("message", "Target node "+single).Set("result", "ok")
+			}
+			return (&output.OrderedObject{}).Set("result", "ok")
+		},
 		Failure: func(_ cmd.Release, n string, _ []string, b mgmtapi.Item) string {
 			var lines []string
 			qs, _ := b.Get("queues").([]any)
