@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/rmqctl/rmqctl/compat"
@@ -269,3 +270,55 @@ func No() cobra.PositionalArgs              { return noArgs() }
 // Proplist renders an object at path as the CLI prints an Erlang property list with
 // binary keys ([{<<"k">>, v}]); JSON keeps the object.
 func Proplist(path string) func(mgmtapi.Item) output.Cell { return proplist(path) }
+
+// NewRows starts a list whose JSON rows are the named object (compat.ObjectOrder
+// orders their keys as the release's CLI does); streamed lists print their rows as
+// they come ("[", rows, "]").
+func (f *Factory) NewRows(ctx context.Context, object string, columns []string, streamed, headers bool) *output.ListWriter {
+	o := output.ListOptions{Headers: headers, Streamed: streamed}
+	if p, err := f.Profile(ctx); err == nil {
+		if fm := f.format(); fm == output.JSON {
+			o.JSONOrder = p.ObjectOrder(object, columns)
+		} else if fm == output.CSV {
+			o.CSVBlankEmptyLists = p.Has(compat.CSVPlainLists)
+		}
+	}
+	return output.NewList(f.Out(), f.format(), columns, o)
+}
+
+// NotClusterMember is the CLI's refusal of a node that is not a cluster member
+// (Validators.existing_cluster_member): "Error: node N is not a member of the
+// cluster", the arguments and the usage, 64.
+func NotClusterMember(node string) error {
+	return &cliError{code: exitUsage, layout: layoutEnvironment, msg: "node " + node + " is not a member of the cluster"}
+}
+
+// ClusterMember reports whether node is one of the cluster's nodes (GET /api/nodes).
+func ClusterMember(ctx context.Context, client *mgmtapi.Client, node string) (bool, error) {
+	found := false
+	err := client.ListNodes(ctx, func(n mgmtapi.Item) error {
+		found = found || n.Get("name") == node
+		return nil
+	})
+	return found, err
+}
+
+var plainAtom = regexp.MustCompile(`^[a-z_][a-zA-Z0-9_@]*[?!]?$`)
+
+// ElixirAtom renders s as Elixir's inspect prints the atom: :name, or :"quoted-name".
+func ElixirAtom(s string) string {
+	if plainAtom.MatchString(s) {
+		return ":" + s
+	}
+	return ":" + elixirString(s)
+}
+
+// NodeRunning reports whether node is a running member of the cluster.
+func NodeRunning(ctx context.Context, client *mgmtapi.Client, node string) (bool, error) {
+	running := false
+	err := client.ListNodes(ctx, func(n mgmtapi.Item) error {
+		running = running || (n.Get("name") == node && n.Get("running") == true)
+		return nil
+	})
+	return running, err
+}

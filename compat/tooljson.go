@@ -26,4 +26,10 @@ func init() {
 	// a policy as rabbit_policy:list/0 gives it: a proplist (vhost, name, pattern,
 	// apply-to, definition, priority) until it became a map
 	registerOrder("policy", keywordList, "name", "priority", "pattern", "vhost", "apply-to", "definition")
+	// grow's and shrink's rows: [vhost, name, size, result] until they became maps
+	registerOrder("membership_result", keywordList, "name", "size", "result", "vhost")
+	// a result map {"node","value","result"} (the existing rabbitmqctl results' order)
+	registerOrder("node_value", stringMap, resultKeyOrder...)
+	// rebalance's rows: proplists with binary keys, in the order built
+	registerOrder("rebalance_row", keywordList)
 }

@@ -161,6 +161,13 @@ const (
 	// finds the node ("using hostname resolution") and prints "Will connect to
 	// host:port" before each connection (and "Error connecting to host:port: err").
 	PortConnectivityProgress Key = "check_port_connectivity.progress"
+	// GrowShrinkQueuesWording: grow's and shrink's banners say "queues" (were
+	// "quorum queues").
+	GrowShrinkQueuesWording Key = "grow.queues"
+	// RebalanceStreams: rebalance takes all, quorum or stream (was all, classic or
+	// quorum) and counts leaders per queue type present (was quorum and replicated
+	// classic queues, always both).
+	RebalanceStreams Key = "rebalance.streams"
 )
 
 var toolChanges = []Change{
@@ -179,6 +186,12 @@ var toolChanges = []Change{
 	{Key: PortConnectivityProgress, Since: since("3.10.15", "3.11.7"),
 		Summary: "check_port_connectivity: \"Will connect to host:port\" per listener",
 		Source:  "diagnostics/diagnostics_helpers.ex check_port_connectivity/4, first in v3.10.15 and v3.11.7; obs-4.3.6"},
+	{Key: GrowShrinkQueuesWording, Since: since("4.3.0"),
+		Summary: "grow: \"Growing all queues on N...\"; shrink: \"Shrinking queues on N...\"",
+		Source:  "queues/commands/{grow,shrink}_command.ex banners, first in v4.3.0; obs-4.3.6"},
+	{Key: RebalanceStreams, Since: since("3.12.0"),
+		Summary: "rebalance < all | quorum | stream >; a column per queue type present",
+		Source:  "queues/commands/rebalance_command.ex @known_types and rabbit_amqqueue.erl column_name/1, first in v3.12.0"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

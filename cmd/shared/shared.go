@@ -36,7 +36,11 @@ func NewCmdQuorumStatus(f *cmd.Factory) *cobra.Command {
 			return f.Do(c.Context(), banner, func(ctx context.Context, client *mgmtapi.Client) error {
 				rows, err := client.QuorumStatus(ctx, vhost, name)
 				if err != nil {
-					return quorumError(ctx, f, err, ra, vhost, name, "Cannot get quorum status of a classic queue")
+					missing := func() error { return f.NotFoundError(ctx) }
+					if ra {
+						missing = func() error { return MissingQueue(vhost, name) }
+					}
+					return QuorumError(err, missing, ClassicQueueRefusal(ra, "Cannot get quorum status of a classic queue"))
 				}
 				var cols []string
 				if len(rows) > 0 {
@@ -60,26 +64,38 @@ func NewCmdQuorumStatus(f *cmd.Factory) *cobra.Command {
 	return c
 }
 
-// quorumError is how the release's CLI reports a refused quorum queue operation: a
-// missing queue, a classic queue (503 classic_queue_not_supported over HTTP), or the
-// server's reason.
-func quorumError(ctx context.Context, f *cmd.Factory, err error, ra bool, vhost, name, classic string) error {
+// QuorumError is how the release's CLI reports a refused quorum queue operation: a
+// missing queue (404, or 503 not_found), a classic queue (503
+// classic_queue_not_supported), or the server's reason (503).
+func QuorumError(err error, missing, classic func() error) error {
 	status, reason, api := cmd.APIReason(err)
 	switch {
 	case !api:
 		return err
-	case status == 404 && ra:
-		return cmd.DataErrorBare("queue '" + name + "' was not found in virtual host '" + vhost + "'")
-	case status == 404:
-		return f.NotFoundError(ctx)
-	case status == 503 && reason == "classic_queue_not_supported" && ra:
-		return cmd.Failure("{:unsupported, :rabbit_classic_queue}")
+	case status == 404 || status == 503 && reason == "not_found":
+		return missing()
 	case status == 503 && reason == "classic_queue_not_supported":
-		return cmd.Failure(classic)
+		return classic()
 	case status == 503:
 		return cmd.Failure(reason)
 	}
 	return err
+}
+
+// MissingQueue is {:not_found, :queue, vhost, name} as the CLI prints it (3.11.16+), 65.
+func MissingQueue(vhost, name string) error {
+	return cmd.DataErrorBare("queue '" + name + "' was not found in virtual host '" + vhost + "'")
+}
+
+// ClassicQueueRefusal is the release's answer to a quorum operation on a classic
+// queue: {:unsupported, :rabbit_classic_queue} from 4.3, else text (69).
+func ClassicQueueRefusal(ra bool, text string) func() error {
+	return func() error {
+		if ra {
+			return cmd.Failure("{:unsupported, :rabbit_classic_queue}")
+		}
+		return cmd.Failure(text)
+	}
 }
 
 // NewCmdMirrorSyncCritical is check_if_node_is_mirror_sync_critical: the health check

@@ -2,9 +2,13 @@
 // commands with cmd, which does not import them.
 package tools
 
-import "github.com/rmqctl/rmqctl/cmd/diagnostics"
+import (
+	"github.com/rmqctl/rmqctl/cmd/diagnostics"
+	"github.com/rmqctl/rmqctl/cmd/queues"
+)
 
 // Register makes every sibling tool available.
 func Register() {
 	diagnostics.Register()
+	queues.Register()
 }
