@@ -32,4 +32,8 @@ func init() {
 	registerOrder("node_value", stringMap, resultKeyOrder...)
 	// rebalance's rows: proplists with binary keys, in the order built
 	registerOrder("rebalance_row", keywordList)
+	// rabbitmq-plugins list and directories
+	registerOrder("plugins", atomMap, "status", "format", "plugins")
+	registerOrder("plugin", atomMap, "enabled", "name", "running", "version", "running_version")
+	registerOrder("directories", atomMap, "plugins_dir", "enabled_plugins_file", "plugins_expand_dir")
 }

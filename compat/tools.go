@@ -137,6 +137,8 @@ var toolCommands = []ToolCommand{
 	{Tools: streamScopes, Name: "list_stream_tracking", Since: since("3.13.0"),
 		HTTP: "GET /api/stream/{vhost}/{stream}/tracking", HTTPSince: since("3.13.0"),
 		Source: "rabbitmq_stream Elixir.RabbitMQ.CLI.Ctl.Commands.ListStreamTrackingCommand.erl and rabbit_stream_tracking_mgmt.erl, first in v3.13.0"},
+	{Tools: []string{Plugins}, Name: "directories", HTTP: "GET /api/config/effective", HTTPSince: since("3.10.13", "3.11.5"),
+		Source: "rabbit_mgmt_dispatcher.erl, the route first in v3.10.13 and v3.11.5"},
 	{Tools: []string{Streams}, Name: "add_super_stream",
 		HTTP: "PUT /api/stream/super-streams/{vhost}/{name}", HTTPSince: since("4.1.1"),
 		Source: "rabbit_stream_super_stream_mgmt.erl, first in v4.1.1"},
@@ -168,6 +170,9 @@ const (
 	// quorum) and counts leaders per queue type present (was quorum and replicated
 	// classic queues, always both).
 	RebalanceStreams Key = "rebalance.streams"
+	// AwaitQuorumStreams: await_online_quorum_plus_one waits for "quorum queues and
+	// streams" (banner, time-out message).
+	AwaitQuorumStreams Key = "await_online_quorum_plus_one.streams"
 )
 
 var toolChanges = []Change{
@@ -192,6 +197,9 @@ var toolChanges = []Change{
 	{Key: RebalanceStreams, Since: since("3.12.0"),
 		Summary: "rebalance < all | quorum | stream >; a column per queue type present",
 		Source:  "queues/commands/rebalance_command.ex @known_types and rabbit_amqqueue.erl column_name/1, first in v3.12.0"},
+	{Key: AwaitQuorumStreams, Since: since("3.11.6"),
+		Summary: "await_online_quorum_plus_one: \"… for all quorum queues and streams …\", \"… some quorum queues or streams\"",
+		Source:  "upgrade/commands/await_online_quorum_plus_one_command.ex, first in v3.11.6"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

@@ -6,7 +6,9 @@ package mgmtapi
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 )
 
 // getItems reads a JSON array answer into items.
@@ -133,4 +135,15 @@ func (c *Client) PutSuperStream(ctx context.Context, vhost, name string, body ma
 // ResetAuthAttempts resets the node's authentication attempt counters.
 func (c *Client) ResetAuthAttempts(ctx context.Context, node string) error {
 	return c.do(ctx, request{method: http.MethodDelete, path: Path("auth", "attempts", node)}, nil)
+}
+
+// EffectiveConfig is the node's effective configuration (GET /api/config/effective,
+// 3.10.13 and 3.11.5+): the applications' environment as Erlang terms, in text.
+func (c *Client) EffectiveConfig(ctx context.Context) (string, error) {
+	var b strings.Builder
+	err := c.send(ctx, request{method: http.MethodGet, path: "/config/effective"}, func(body io.Reader) error {
+		_, err := io.Copy(&b, body)
+		return err
+	})
+	return b.String(), err
 }

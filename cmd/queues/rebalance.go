@@ -2,10 +2,9 @@ package queues
 
 import (
 	"context"
-	"sort"
-	"time"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/cmd/shared"
 	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
@@ -43,7 +42,7 @@ func newCmdRebalance(f *cmd.Factory) *cobra.Command {
 				if err := client.RebalanceQueues(ctx); err != nil {
 					return err
 				}
-				summary, err := awaitBalance(ctx, client, streams)
+				summary, err := shared.AwaitBalance(ctx, client, streams)
 				if err != nil {
 					return err
 				}
@@ -57,122 +56,8 @@ func newCmdRebalance(f *cmd.Factory) *cobra.Command {
 	return c
 }
 
-// leaders counts the leaders of replicated queues per node and column (the CLI's
-// "Number of quorum queues", "Number of streams" …).
-type leaders map[string]map[string]int
-
-func (l leaders) total(node string) (n int) {
-	for _, c := range l[node] {
-		n += c
-	}
-	return n
-}
-
-// readLeaders reads the replicated queues' leaders and the running nodes.
-func readLeaders(ctx context.Context, client *mgmtapi.Client, streams bool) (leaders, int, []string, error) {
-	l := leaders{}
-	count := 0
-	q := mgmtapi.ListQuery{Columns: []string{"type", "leader", "node"}, DisableStats: true, Unsorted: true}
-	_, err := client.ListQueues(ctx, "", q, func(it mgmtapi.Item) error {
-		column := map[string]string{"quorum": "Number of quorum queues"}
-		if streams {
-			column["stream"] = "Number of streams"
-		}
-		col, ok := column[cmd.TermText(it.Get("type"))]
-		node := cmd.TermText(it.Get("leader"))
-		if node == "" {
-			node = cmd.TermText(it.Get("node"))
-		}
-		if ok && node != "" {
-			if l[node] == nil {
-				l[node] = map[string]int{}
-			}
-			l[node][col]++
-			count++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	var running []string
-	err = client.ListNodes(ctx, func(n mgmtapi.Item) error {
-		if n.Get("running") == true && n.Get("being_drained") != true {
-			running = append(running, cmd.TermText(n.Get("name")))
-		}
-		return nil
-	})
-	return l, count, running, err
-}
-
-// awaitBalance waits until the leaders are balanced or stop moving.
-func awaitBalance(ctx context.Context, client *mgmtapi.Client, streams bool) (leaders, error) {
-	var last leaders
-	stable := 0
-	for {
-		l, count, running, err := readLeaders(ctx, client, streams)
-		if err != nil {
-			return nil, err
-		}
-		max := count
-		if len(running) > 0 {
-			max = (count + len(running) - 1) / len(running)
-		}
-		balanced := true
-		for node := range l {
-			balanced = balanced && l.total(node) <= max
-		}
-		if equalLeaders(l, last) {
-			stable++
-		} else {
-			stable = 0
-		}
-		if balanced || stable >= 10 {
-			return l, nil
-		}
-		last = l
-		select {
-		case <-ctx.Done():
-			return l, nil
-		case <-time.After(300 * time.Millisecond):
-		}
-	}
-}
-
-func equalLeaders(a, b leaders) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for n, cols := range a {
-		for c, k := range cols {
-			if b[n][c] != k {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func printRebalance(ctx context.Context, f *cmd.Factory, l leaders, streams bool) error {
-	nodes := make([]string, 0, len(l))
-	for n := range l {
-		nodes = append(nodes, n)
-	}
-	sort.Strings(nodes)
-	var rows []*output.OrderedObject
-	for _, n := range nodes {
-		row := (&output.OrderedObject{}).Set("Node name", n)
-		if streams {
-			for _, col := range []string{"Number of quorum queues", "Number of streams"} {
-				if k, ok := l[n][col]; ok {
-					row.Set(col, k)
-				}
-			}
-		} else {
-			row.Set("Number of quorum queues", l[n]["Number of quorum queues"]).Set("Number of replicated classic queues", 0)
-		}
-		rows = append(rows, row)
-	}
+func printRebalance(ctx context.Context, f *cmd.Factory, l shared.Leaders, streams bool) error {
+	rows := l.Rows(streams)
 	if f.Format() == output.JSON {
 		o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", rows)
 		return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))

@@ -4,11 +4,15 @@ package tools
 
 import (
 	"github.com/rmqctl/rmqctl/cmd/diagnostics"
+	"github.com/rmqctl/rmqctl/cmd/plugins"
 	"github.com/rmqctl/rmqctl/cmd/queues"
+	"github.com/rmqctl/rmqctl/cmd/upgrade"
 )
 
 // Register makes every sibling tool available.
 func Register() {
 	diagnostics.Register()
 	queues.Register()
+	upgrade.Register()
+	plugins.Register()
 }
