@@ -36,4 +36,14 @@ func init() {
 	registerOrder("plugins", atomMap, "status", "format", "plugins")
 	registerOrder("plugin", atomMap, "enabled", "name", "running", "version", "running_version")
 	registerOrder("directories", atomMap, "plugins_dir", "enabled_plugins_file", "plugins_expand_dir")
+	// shovel_status and federation_status rows: maps with atom keys
+	registerOrder("shovel", atomMap, "name", "pending", "type", "state", "source", "destination", "vhost",
+		"last_changed", "termination_reason", "destination_protocol", "source_protocol", "source_queue",
+		"destination_queue", "remaining", "remaining_unacked", "forwarded")
+	registerOrder("federation_link", atomMap, "error", "id", "status", "type", "exchange", "queue", "uri", "vhost",
+		"last_changed", "local_connection", "upstream_exchange", "upstream_queue", "upstream")
+	// the stream plugin's lists: rows in the columns' order
+	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers"} {
+		registerOrder(l, keywordList)
+	}
 }

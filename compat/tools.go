@@ -173,6 +173,17 @@ const (
 	// AwaitQuorumStreams: await_online_quorum_plus_one waits for "quorum queues and
 	// streams" (banner, time-out message).
 	AwaitQuorumStreams Key = "await_online_quorum_plus_one.streams"
+	// ShovelBlockedStatus: shovel_status's state is the running shovel's
+	// blocked_status (running, blocked, flow).
+	ShovelBlockedStatus Key = "shovel_status.blocked_status"
+	// ShovelMetrics: shovel_status adds pending, remaining, remaining_unacked and
+	// forwarded.
+	ShovelMetrics Key = "shovel_status.metrics"
+	// DeleteShovelClearsParameter: delete_shovel of a shovel it cannot find clears the
+	// runtime parameter anyway and says so ("… will delete its runtime parameter...").
+	DeleteShovelClearsParameter Key = "delete_shovel.clears_parameter"
+	// DeleteShovelForce: delete_shovel takes --force.
+	DeleteShovelForce Key = "delete_shovel.force"
 )
 
 var toolChanges = []Change{
@@ -200,6 +211,18 @@ var toolChanges = []Change{
 	{Key: AwaitQuorumStreams, Since: since("3.11.6"),
 		Summary: "await_online_quorum_plus_one: \"… for all quorum queues and streams …\", \"… some quorum queues or streams\"",
 		Source:  "upgrade/commands/await_online_quorum_plus_one_command.ex, first in v3.11.6"},
+	{Key: ShovelBlockedStatus, Since: since("3.11.5"),
+		Summary: "shovel_status: state is the blocked status of a running shovel",
+		Source:  "rabbitmq_shovel Elixir.RabbitMQ.CLI.Ctl.Commands.ShovelStatusCommand.erl fmt_status/2, first in v3.11.5"},
+	{Key: ShovelMetrics, Since: since("4.1.4"),
+		Summary: "shovel_status: pending, remaining, remaining_unacked, forwarded columns",
+		Source:  "ShovelStatusCommand.erl fmt_metrics/2, first in v4.1.4; obs-4.3.6"},
+	{Key: DeleteShovelClearsParameter, Since: since("3.13.3"),
+		Summary: "delete_shovel of an unknown shovel clears its parameter: \"… It may be failing to connect and report its state, will delete its runtime parameter...\"",
+		Source:  "rabbitmq_shovel Elixir.RabbitMQ.CLI.Ctl.Commands.DeleteShovelCommand.erl run/2, first in v3.13.3"},
+	{Key: DeleteShovelForce, Since: since("4.2.0"),
+		Summary: "delete_shovel --force",
+		Source:  "DeleteShovelCommand.erl switches/0, first in v4.2.0"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

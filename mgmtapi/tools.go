@@ -97,7 +97,7 @@ func (c *Client) ListFederationLinks(ctx context.Context, vhost string, downOnly
 	path := inVhost("federation-links", vhost)
 	switch {
 	case downOnly && vhost == "":
-		path = "/federation-links/state/down/"
+		path = "/federation-links/state/down"
 	case downOnly:
 		path = Path("federation-links", vhost, "state", "down")
 	}

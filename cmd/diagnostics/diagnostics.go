@@ -5,6 +5,7 @@ package diagnostics
 
 import (
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/cmd/plugincmds"
 	"github.com/rmqctl/rmqctl/cmd/shared"
 	"github.com/rmqctl/rmqctl/compat"
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ const (
 	secFeatureFlags  = "feature_flags"
 	secOperations    = "operations"
 	secDeprecated    = "deprecated"
+	secPlugins       = "plugins"
 )
 
 // Tool is rabbitmq-diagnostics.
@@ -41,6 +43,7 @@ var Tool = cmd.Tool{
 		{ID: secConfiguration, Title: "Configuration and Environment:"},
 		{ID: secFeatureFlags, Title: "Feature flags:"}, {ID: secOperations, Title: "Operations:"},
 		{ID: secDeprecated, Title: "Deprecated:"},
+		{ID: secPlugins, Title: "Plugins (shovel, federation, stream):"},
 	},
 	Commands: commands,
 }
@@ -77,6 +80,7 @@ func commands(f *cmd.Factory) []*cobra.Command {
 	add(in(secDeprecated, cmd.SharedCommands(f, "check_local_alarms", "node_health_check")...))
 	add(in(secDeprecated, shared.NewCmdMirrorSyncCritical(f)))
 	add(in(cmd.HelpSection, cmd.SharedCommands(f, "version")...))
+	add(in(secPlugins, plugincmds.Diagnostics(f)...))
 	for _, r := range notServed {
 		add(in(r.section, cmd.NotServedCommand(r.name, r.short, r.why)))
 	}

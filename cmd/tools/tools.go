@@ -4,8 +4,10 @@ package tools
 
 import (
 	"github.com/rmqctl/rmqctl/cmd/diagnostics"
+	"github.com/rmqctl/rmqctl/cmd/plugincmds"
 	"github.com/rmqctl/rmqctl/cmd/plugins"
 	"github.com/rmqctl/rmqctl/cmd/queues"
+	"github.com/rmqctl/rmqctl/cmd/streams"
 	"github.com/rmqctl/rmqctl/cmd/upgrade"
 )
 
@@ -15,4 +17,6 @@ func Register() {
 	queues.Register()
 	upgrade.Register()
 	plugins.Register()
+	streams.Register()
+	plugincmds.Register()
 }
