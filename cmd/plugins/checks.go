@@ -3,6 +3,7 @@ package plugins
 import (
 	"context"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/rmqctl/rmqctl/cmd"
@@ -53,6 +54,7 @@ func newCmdIsEnabled(f *cmd.Factory) *cobra.Command {
 				for _, p := range ps {
 					active = append(active, p.name)
 				}
+				sort.Strings(active)
 				for _, a := range args {
 					if !contains(active, a) {
 						missing = append(missing, a)

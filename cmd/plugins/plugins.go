@@ -48,7 +48,15 @@ func Register() { cmd.RegisterTool(Tool) }
 type plugin struct {
 	name, version string
 	explicit      bool
+	// library marks a library that plugins depend on (amqp_client, cowboy …): it is
+	// among the "enabled plugins and dependencies", not among the listed plugins.
+	library bool
 }
+
+// pluginLibraries are the applications that RabbitMQ ships in its plugins directory for
+// plugins (not for the broker itself), as far as they are known here.
+var pluginLibraries = map[string]bool{"amqp_client": true, "cowboy": true, "oauth2_client": true, "gun": true,
+	"eetcd": true, "jose": true, "base64url": true, "prometheus": true, "accept": true, "emqtt": true}
 
 // runningPlugins reads the node's plugins: its enabled_plugins (explicitly enabled)
 // and its running applications that are plugins (rabbitmq_*, except the core's
@@ -75,8 +83,11 @@ func runningPlugins(ctx context.Context, f *cmd.Factory, client *mgmtapi.Client)
 			continue
 		}
 		name := cmd.TermText(app.Get("name"))
-		if strings.HasPrefix(name, "rabbitmq_") && name != "rabbitmq_prelaunch" {
+		switch {
+		case strings.HasPrefix(name, "rabbitmq_") && name != "rabbitmq_prelaunch":
 			out = append(out, plugin{name: name, version: cmd.TermText(app.Get("version")), explicit: explicit[name]})
+		case pluginLibraries[name]:
+			out = append(out, plugin{name: name, library: true})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
@@ -115,7 +126,7 @@ func newCmdList(f *cmd.Factory) *cobra.Command {
 				}
 				var ps []plugin
 				for _, p := range all {
-					if re.MatchString(p.name) && (p.explicit || !explicitOnly) {
+					if !p.library && re.MatchString(p.name) && (p.explicit || !explicitOnly) {
 						ps = append(ps, p)
 					}
 				}

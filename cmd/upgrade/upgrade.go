@@ -170,6 +170,9 @@ func newCmdPostUpgrade(f *cmd.Factory) *cobra.Command {
 					}
 					lines[i] = "[" + strings.Join(parts, ", ") + "]"
 				}
+				if len(lines) == 0 {
+					lines = []string{""} // {:ok, []} prints an empty line
+				}
 				return f.PrintLines(lines...)
 			})
 		},
