@@ -186,6 +186,25 @@ type Listener = listener
 // Listeners reads an overview's listeners, sorted by node then port.
 func Listeners(ov mgmtapi.Item) []Listener { return listeners(ov) }
 
+// ListenersAsListed reads an overview's listeners in the order the API lists them.
+func ListenersAsListed(ov mgmtapi.Item) []Listener {
+	parsed := listeners(ov)
+	items, _ := ov.Get("listeners").([]any)
+	out := make([]Listener, 0, len(parsed))
+	for _, x := range items {
+		o, ok := x.(*mgmtapi.Object)
+		if !ok {
+			continue
+		}
+		for _, l := range parsed {
+			if l.Node == termText(o.Get("node")) && termText(l.Port) == termText(o.Get("port")) && l.Protocol == termText(o.Get("protocol")) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
 // StatusUnit is the size of a --unit value as the release's CLI knows it (status's
 // units); known is false for a unit the release does not take.
 func (f *Factory) StatusUnit(ctx context.Context, unit string) (size float64, known bool, err error) {

@@ -184,6 +184,13 @@ const (
 	DeleteShovelClearsParameter Key = "delete_shovel.clears_parameter"
 	// DeleteShovelForce: delete_shovel takes --force.
 	DeleteShovelForce Key = "delete_shovel.force"
+	// CowlibInBroker: cowlib is a dependency of the broker itself, no longer one of
+	// the plugins' libraries (is_enabled's "Enabled plugins and dependencies").
+	CowlibInBroker Key = "plugins.cowlib_in_broker"
+	// JSONNormalised: the JSON formatter normalises terms: Erlang strings (charlists)
+	// become JSON strings (before: lists of character codes, "3.10.8" →
+	// [51,46,49,48,46,56]) and proplists become objects (before: lists of pairs).
+	JSONNormalised Key = "json.normalised"
 )
 
 var toolChanges = []Change{
@@ -223,6 +230,12 @@ var toolChanges = []Change{
 	{Key: DeleteShovelForce, Since: since("4.2.0"),
 		Summary: "delete_shovel --force",
 		Source:  "DeleteShovelCommand.erl switches/0, first in v4.2.0"},
+	{Key: CowlibInBroker, Since: since("4.1.0"),
+		Summary: "cowlib is the broker's dependency, not listed among the plugins' dependencies",
+		Source:  "deps/rabbit/Makefile DEPS has cowlib from v4.1.0; obs-3.10.8 lists it, obs-4.3.6 does not"},
+	{Key: JSONNormalised, Since: since("4.1.2"),
+		Summary: "JSON: Erlang strings are strings and proplists objects (before: lists of character codes, lists of pairs)",
+		Source:  "formatters/json.ex normalisation, first in v4.1.2 (reference/rabbitmq-4x.md §2.5); obs-3.10.8 rabbitmq-plugins list --formatter json"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +57,7 @@ func TestDifferentialShovelFederation(t *testing.T) {
 
 	up := startPluginNode(t, "sibup")
 	down := startPluginNode(t, "sibdown")
-	plugins := []string{"--enabled-plugins-file", filepath.Join(filepath.Dir(down.Home), "enabled_plugins")}
+	plugins := enabledPluginsFile(down)
 	upURI := "amqp://guest:guest@" + strings.TrimPrefix(up.AMQPURL, "amqp://")
 	src, dst, fx, fq := brokertest.Name("src"), brokertest.Name("dst"), brokertest.Name("fx"), brokertest.Name("fq")
 	shovel, shovel2 := brokertest.Name("sh"), brokertest.Name("sh2")

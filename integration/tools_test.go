@@ -46,6 +46,13 @@ func realTool(t *testing.T, b *brokertest.Broker, tool string, args ...string) b
 // serve it, rmqctl says so (69); else they must answer alike (assertSameAnswer).
 func compareTool(t *testing.T, b *brokertest.Broker, p compat.Profile, tool string, args ...string) brokertest.Result {
 	t.Helper()
+	return compareToolWith(t, b, p, tool, nil, args...)
+}
+
+// compareToolWith is compareTool with extra options for the real tool only (the
+// node's enabled plugins file, which the CLI reads locally).
+func compareToolWith(t *testing.T, b *brokertest.Broker, p compat.Profile, tool string, realOnly []string, args ...string) brokertest.Result {
+	t.Helper()
 	label := tool + " " + strings.Join(args, " ")
 	got := rmqTool(t, b, tool, args...)
 	if msg := p.ToolCommandError(tool, args[0]); msg != "" {
@@ -62,7 +69,7 @@ func compareTool(t *testing.T, b *brokertest.Broker, p compat.Profile, tool stri
 		assert.Empty(t, got.Stdout, label)
 		return got
 	}
-	want := realTool(t, b, tool, args...)
+	want := realTool(t, b, tool, append(append([]string{}, realOnly...), args...)...)
 	if c := knownCrash(b, append([]string{tool}, args...)); c != nil {
 		checkCrash(t, c, label, want, got)
 		return got

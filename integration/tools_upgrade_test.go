@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/rmqctl/rmqctl/compat"
@@ -30,12 +31,12 @@ func TestDifferentialUpgradePlugins(t *testing.T) {
 		{"is_enabled", "rabbitmq_management", "rabbitmq_management_agent"}, {"is_enabled"},
 		{"directories"}, {"directories", "--formatter", "json"},
 	} {
-		compareTool(t, b, p, compat.Plugins, args...)
+		compareToolWith(t, b, p, compat.Plugins, enabledPluginsFile(b), args...)
 	}
 	// a plugin that is not enabled: the same first lines and code (the real tool also
 	// names the plugins' libraries, amqp_client, cowboy …, which the API does not tell)
 	for _, args := range [][]string{{"is_enabled", "rabbitmq_shovel"}, {"is_enabled", "rabbitmq_shovel", "--formatter", "json"}} {
-		want := realTool(t, b, compat.Plugins, args...)
+		want := realTool(t, b, compat.Plugins, append(enabledPluginsFile(b), args...)...)
 		got := rmqTool(t, b, compat.Plugins, args...)
 		require.Equal(t, want.Code, got.Code, got.Stderr)
 		assert.Equal(t, firstLine(want.Stdout), firstLine(got.Stdout))
@@ -52,4 +53,10 @@ func TestDifferentialUpgradePlugins(t *testing.T) {
 	r := rmqTool(t, b, compat.Plugins, "list")
 	assert.Equal(t, 69, r.Code)
 	assert.Contains(t, r.Stderr, "Error: list cannot be run over the management HTTP API: the management API lists the plugins a node runs")
+}
+
+// enabledPluginsFile tells the real tools the node's enabled plugins file, which they
+// read locally (broker.sh keeps it beside the node's HOME).
+func enabledPluginsFile(b *brokertest.Broker) []string {
+	return []string{"--enabled-plugins-file", filepath.Join(filepath.Dir(b.Home), "enabled_plugins")}
 }

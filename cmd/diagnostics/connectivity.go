@@ -51,11 +51,7 @@ func newCmdCheckPortConnectivity(f *cmd.Factory) *cobra.Command {
 					return err
 				}
 				var ls []cmd.Listener
-				for _, l := range cmd.Listeners(ov) {
-					if l.Node == target {
-						ls = append(ls, l)
-					}
-				}
+				ls = targetListeners(ov, target)
 				host := address
 				if host == "" {
 					_, host, _ = strings.Cut(target, "@")

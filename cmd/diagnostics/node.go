@@ -93,15 +93,24 @@ func newCmdListeners(f *cmd.Factory) *cobra.Command {
 					return err
 				}
 				var ls []cmd.Listener
-				for _, l := range cmd.Listeners(ov) {
-					if l.Node == node {
-						ls = append(ls, l)
-					}
-				}
+				ls = targetListeners(ov, node)
 				return printListeners(ctx, f, ls)
 			})
 		},
 	}
+}
+
+// targetListeners are the node's listeners in the order rabbit_networking lists them
+// to the CLI: the reverse of the overview's.
+func targetListeners(ov mgmtapi.Item, node string) []cmd.Listener {
+	var ls []cmd.Listener
+	all := cmd.ListenersAsListed(ov)
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Node == node {
+			ls = append(ls, all[i])
+		}
+	}
+	return ls
 }
 
 func printListeners(ctx context.Context, f *cmd.Factory, ls []cmd.Listener) error {

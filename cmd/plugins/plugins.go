@@ -70,6 +70,10 @@ func runningPlugins(ctx context.Context, f *cmd.Factory, client *mgmtapi.Client)
 	if err != nil {
 		return nil, err
 	}
+	cowlibInBroker, err := f.Has(ctx, compat.CowlibInBroker)
+	if err != nil {
+		return nil, err
+	}
 	explicit := map[string]bool{}
 	enabled, _ := n.Get("enabled_plugins").([]any)
 	for _, e := range enabled {
@@ -86,7 +90,7 @@ func runningPlugins(ctx context.Context, f *cmd.Factory, client *mgmtapi.Client)
 		switch {
 		case strings.HasPrefix(name, "rabbitmq_") && name != "rabbitmq_prelaunch":
 			out = append(out, plugin{name: name, version: cmd.TermText(app.Get("version")), explicit: explicit[name]})
-		case pluginLibraries[name]:
+		case pluginLibraries[name] || name == "cowlib" && !cowlibInBroker:
 			out = append(out, plugin{name: name, library: true})
 		}
 	}
@@ -143,6 +147,20 @@ func newCmdList(f *cmd.Factory) *cobra.Command {
 
 func printPlugins(ctx context.Context, f *cmd.Factory, ps []plugin, minimal bool) error {
 	if f.Format() == output.JSON {
+		strs, err := f.Has(ctx, compat.JSONNormalised)
+		if err != nil {
+			return err
+		}
+		version := func(v string) any {
+			if strs {
+				return v
+			}
+			codes := make([]int, len(v)) // an Erlang string: its character codes
+			for i := range v {
+				codes[i] = int(v[i])
+			}
+			return codes
+		}
 		items := make([]*output.OrderedObject, len(ps))
 		for i, p := range ps {
 			state := "implicit"
@@ -153,7 +171,7 @@ func printPlugins(ctx context.Context, f *cmd.Factory, ps []plugin, minimal bool
 			if minimal {
 				o.Set("name", p.name)
 			} else {
-				o.Set("enabled", state).Set("name", p.name).Set("running", true).Set("version", p.version).Set("running_version", p.version)
+				o.Set("enabled", state).Set("name", p.name).Set("running", true).Set("version", version(p.version)).Set("running_version", version(p.version))
 			}
 			items[i] = f.OrderJSON(ctx, "plugin", o)
 		}

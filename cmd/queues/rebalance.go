@@ -59,7 +59,11 @@ func newCmdRebalance(f *cmd.Factory) *cobra.Command {
 func printRebalance(ctx context.Context, f *cmd.Factory, l shared.Leaders, streams bool) error {
 	rows := l.Rows(streams)
 	if f.Format() == output.JSON {
-		o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", rows)
+		normalised, err := f.Has(ctx, compat.JSONNormalised)
+		if err != nil {
+			return err
+		}
+		o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", shared.RowsJSON(rows, normalised))
 		return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))
 	}
 	var cols []string

@@ -137,3 +137,18 @@ func (l Leaders) Rows(streams bool) []*output.OrderedObject {
 	}
 	return rows
 }
+
+// RowsJSON are the rows as the release's JSON formatter writes them: objects, or
+// before 4.1.2's normalisation lists of [key, value] pairs.
+func RowsJSON(rows []*output.OrderedObject, normalised bool) any {
+	if normalised {
+		return rows
+	}
+	out := make([][][2]any, len(rows))
+	for i, r := range rows {
+		for j, k := range r.Keys {
+			out[i] = append(out[i], [2]any{k, r.Values[j]})
+		}
+	}
+	return out
+}

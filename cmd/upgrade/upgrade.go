@@ -155,7 +155,11 @@ func newCmdPostUpgrade(f *cmd.Factory) *cobra.Command {
 				}
 				rows := l.Rows(streams)
 				if f.Format() == output.JSON {
-					o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", rows)
+					normalised, err := f.Has(ctx, compat.JSONNormalised)
+					if err != nil {
+						return err
+					}
+					o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", shared.RowsJSON(rows, normalised))
 					return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))
 				}
 				lines := make([]string, len(rows))
