@@ -40,6 +40,9 @@ func init() {
 	registerOrder("shovel", atomMap, "name", "pending", "type", "state", "source", "destination", "vhost",
 		"last_changed", "termination_reason", "destination_protocol", "source_protocol", "source_queue",
 		"destination_queue", "remaining", "remaining_unacked", "forwarded")
+	registerOrderBefore("shovel", ShovelMetrics, "name", "type", "state", "source", "vhost", "destination",
+		"last_changed", "termination_reason", "destination_protocol", "source_protocol", "source_queue",
+		"destination_queue") // obs-4.0.5
 	registerOrder("federation_link", atomMap, "error", "id", "status", "type", "exchange", "queue", "uri", "vhost",
 		"last_changed", "local_connection", "upstream_exchange", "upstream_queue", "upstream")
 	// the stream plugin's lists: rows in the columns' order

@@ -191,6 +191,9 @@ const (
 	// become JSON strings (before: lists of character codes, "3.10.8" →
 	// [51,46,49,48,46,56]) and proplists become objects (before: lists of pairs).
 	JSONNormalised Key = "json.normalised"
+	// PluginVersionStrings: rabbitmq-plugins list's JSON has the versions as strings
+	// (before: Erlang strings, lists of character codes).
+	PluginVersionStrings Key = "plugins.list.version_strings"
 )
 
 var toolChanges = []Change{
@@ -235,7 +238,10 @@ var toolChanges = []Change{
 		Source:  "deps/rabbit/Makefile DEPS has cowlib from v4.1.0; obs-3.10.8 lists it, obs-4.3.6 does not"},
 	{Key: JSONNormalised, Since: since("4.1.2"),
 		Summary: "JSON: Erlang strings are strings and proplists objects (before: lists of character codes, lists of pairs)",
-		Source:  "formatters/json.ex normalisation, first in v4.1.2 (reference/rabbitmq-4x.md §2.5); obs-3.10.8 rabbitmq-plugins list --formatter json"},
+		Source:  "formatters/json.ex normalisation, first in v4.1.2 (reference/rabbitmq-4x.md §2.5); obs-3.10.8, obs-4.0.5"},
+	{Key: PluginVersionStrings, Since: since("3.13.1"),
+		Summary: "rabbitmq-plugins list JSON: version and running_version are strings",
+		Source:  "plugins/commands/list_command.ex to_string(version), first in v3.13.1; obs-4.0.5"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.
@@ -257,6 +263,9 @@ type objectOrder struct {
 	kind keyKind
 	// atoms is the keys' atom order (obs-4.3.6; obs-4.0.5 for atom maps).
 	atoms []string
+	// before, when set, is the atom order of the releases that lack change key (the
+	// VM's atom table, and so the order, moved with that change).
+	before map[Key][]string
 }
 
 // objectOrders are the tools' JSON objects, by the name the command gives them.
@@ -265,6 +274,16 @@ var objectOrders = map[string]objectOrder{}
 // registerOrder adds an object's key order (used by this file's tables).
 func registerOrder(name string, kind keyKind, atoms ...string) {
 	objectOrders[name] = objectOrder{kind: kind, atoms: atoms}
+}
+
+// registerOrderBefore adds the atom order of the releases that lack change key.
+func registerOrderBefore(name string, key Key, atoms ...string) {
+	o := objectOrders[name]
+	if o.before == nil {
+		o.before = map[Key][]string{}
+	}
+	o.before[key] = atoms
+	objectOrders[name] = o
 }
 
 // ObjectOrder is the order in which the release's CLI writes the keys of one of the
@@ -277,6 +296,11 @@ func (p Profile) ObjectOrder(object string, keys []string) []int {
 	atomOrder := p.Has(JSONAtomKeyOrder) || (o.kind == atomMap && p.Has(JSONMapAtomOrder))
 	switch {
 	case atomOrder:
+		for k, atoms := range o.before {
+			if !p.Has(k) {
+				return orderBy(atoms, keys)
+			}
+		}
 		return orderBy(o.atoms, keys)
 	case o.kind == keywordList:
 		return nil

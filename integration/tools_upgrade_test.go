@@ -56,7 +56,9 @@ func TestDifferentialUpgradePlugins(t *testing.T) {
 }
 
 // enabledPluginsFile tells the real tools the node's enabled plugins file, which they
-// read locally (broker.sh keeps it beside the node's HOME).
+// read locally (broker.sh keeps it beside the node's HOME), and the release's plugins
+// directory (Debian's 4.0.5 CLI does not find it by itself).
 func enabledPluginsFile(b *brokertest.Broker) []string {
-	return []string{"--enabled-plugins-file", filepath.Join(filepath.Dir(b.Home), "enabled_plugins")}
+	return []string{"--enabled-plugins-file", filepath.Join(filepath.Dir(b.Home), "enabled_plugins"),
+		"--plugins-dir", "/usr/lib/rabbitmq/lib/rabbitmq_server-" + b.Version + "/plugins"}
 }

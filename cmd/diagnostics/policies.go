@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 	"github.com/spf13/cobra"
@@ -94,11 +95,23 @@ var policyColumns = []string{"vhost", "name", "pattern", "apply-to", "definition
 func printMatchingPolicies(ctx context.Context, f *cmd.Factory, ps []mgmtapi.Item) error {
 	switch {
 	case f.Format() == output.JSON:
+		normalised, err := f.Has(ctx, compat.JSONNormalised)
+		if err != nil {
+			return err
+		}
 		rows := make([]*output.OrderedObject, len(ps))
 		for i, p := range ps {
 			o := &output.OrderedObject{}
 			for _, k := range policyColumns {
-				o.Set(k, p.Get(k))
+				v := p.Get(k)
+				if def, ok := v.(*mgmtapi.Object); ok && k == "definition" && !normalised {
+					pairs := make([][2]any, 0, def.Len()) // a proplist, before 4.1.2's normalisation
+					for _, dk := range def.Keys() {
+						pairs = append(pairs, [2]any{dk, def.Value(dk)})
+					}
+					v = pairs
+				}
+				o.Set(k, v)
 			}
 			rows[i] = f.OrderJSON(ctx, "policy", o)
 		}

@@ -147,7 +147,7 @@ func newCmdList(f *cmd.Factory) *cobra.Command {
 
 func printPlugins(ctx context.Context, f *cmd.Factory, ps []plugin, minimal bool) error {
 	if f.Format() == output.JSON {
-		strs, err := f.Has(ctx, compat.JSONNormalised)
+		strs, err := f.Has(ctx, compat.PluginVersionStrings)
 		if err != nil {
 			return err
 		}
