@@ -34,11 +34,12 @@ const (
 type layout int
 
 const (
-	layoutError      layout = iota // "Error:\n<msg>"
-	layoutBare                     // "<msg>"
-	layoutValidation               // "Error (argument validation): <msg>" + arguments + usage
-	layoutLine                     // "Error: <msg>" on one line
-	layoutSilent                   // nothing: the exit code says it all (diff's "changes pending")
+	layoutError       layout = iota // "Error:\n<msg>"
+	layoutBare                      // "<msg>"
+	layoutValidation                // "Error (argument validation): <msg>" + arguments + usage
+	layoutLine                      // "Error: <msg>" on one line
+	layoutSilent                    // nothing: the exit code says it all (diff's "changes pending")
+	layoutEnvironment               // "Error: <msg>" + arguments + usage: a failed execution-environment check
 )
 
 // cliError is an error with its exit code and stderr layout. Every exit code the
@@ -219,6 +220,8 @@ func (f *Factory) exitCode(c *cobra.Command, args []string, err error) int {
 	case layoutSilent:
 	case layoutValidation:
 		printValidationError(w, c, args, ce.msg)
+	case layoutEnvironment:
+		printUsageError(w, "Error: ", c, args, ce.msg)
 	default:
 		fmt.Fprintln(w, "Error:")
 		fmt.Fprintln(w, ce.msg)
@@ -291,13 +294,18 @@ func firstNonEmpty(s ...string) string {
 
 // printValidationError prints rabbitmqctl's argument-validation layout.
 func printValidationError(w io.Writer, c *cobra.Command, args []string, msg string) {
-	fmt.Fprintf(w, "Error (argument validation): %s\n", msg)
+	printUsageError(w, "Error (argument validation): ", c, args, msg)
+}
+
+// printUsageError prints msg after prefix, the arguments given and the usage.
+func printUsageError(w io.Writer, prefix string, c *cobra.Command, args []string, msg string) {
+	fmt.Fprintf(w, "%s%s\n", prefix, msg)
 	fmt.Fprintf(w, "Arguments given:\n\t%s\n\n", strings.Join(redactArgs(c, args), " "))
 	fmt.Fprintf(w, "Usage\n\n")
 	if c != nil && c.HasParent() {
-		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] %s\n", c.Use)
+		fmt.Fprintf(w, "%s [--node <node>] [--longnames] [--quiet] %s\n", toolName(c), c.Use)
 	} else {
-		fmt.Fprintf(w, "rmqctl [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n")
+		fmt.Fprintf(w, "%s [--node <node>] [--longnames] [--quiet] <command> [<command options>]\n", toolName(c))
 	}
 }
 

@@ -28,6 +28,11 @@ type healthCheck struct {
 	okJSON func(node string, args []string) *output.OrderedObject
 	// bare prints the failure without "Error:", as check_port_listener does.
 	bare bool
+	// okJSONFrom, when set, is the check's JSON on success, from the server's answer.
+	okJSONFrom func(r *release, node string, args []string, body mgmtapi.Item) *output.OrderedObject
+	// failureJSON, when set, is the check's JSON on failure (default: the server's
+	// answer with "result":"error").
+	failureJSON func(r *release, node string, args []string, body mgmtapi.Item) *output.OrderedObject
 }
 
 // sortedTexts renders a JSON list's items sorted, joined by ", ".
@@ -246,7 +251,9 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 	if ok {
 		if f.format() == output.JSON {
 			doc := (&output.OrderedObject{}).Set("result", "ok")
-			if h.okJSON != nil {
+			if h.okJSONFrom != nil {
+				doc = h.okJSONFrom(r, node, args, body)
+			} else if h.okJSON != nil {
 				doc = h.okJSON(node, args)
 			}
 			return output.JSONLine(f.Out(), doc)
@@ -255,6 +262,10 @@ func (f *Factory) runHealthCheck(ctx context.Context, h healthCheck, args []stri
 	}
 	msg := h.failure(r, node, args, body)
 	if f.format() == output.JSON {
+		if h.failureJSON != nil {
+			b, _ := h.failureJSON(r, node, args, body).MarshalJSON()
+			return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(b)}
+		}
 		return &cliError{code: exitUnavailable, layout: layoutBare, msg: string(marshalFailure(body))}
 	}
 	if h.bare {

@@ -156,6 +156,7 @@ reach port 15672: no Erlang, no cookie, no distribution ports.`,
 	add(groupOther, newCmdSetClusterName(f), newCmdVersion(f), newCmdConfig(f), newCmdDocs(f))
 	add(groupOther, newCmdAdmin(f))
 	f.registerCompletions(root)
+	f.addTools(root) // sibling tools and plugins' commands (toolkit.go)
 	return root
 }
 

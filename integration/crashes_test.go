@@ -26,6 +26,12 @@ type realCrash struct {
 }
 
 var realCrashes = []realCrash{
+	{since: "4.0.0", why: "4.x's classic queue mirroring commands call rabbit_mirror_queue_misc, which 4.0 removed (undef)",
+		signature: "rabbit_mirror_queue_misc", matches: func(args []string) bool {
+			return contains(args, "check_if_cluster_has_classic_queue_mirroring_policy") ||
+				contains(args, "list_policies_with_classic_queue_mirroring") ||
+				contains(args, "list_operator_policies_with_classic_queue_mirroring")
+		}},
 	{since: "4.1.5", why: "the csv formatter of 4.1.5+ and 4.2+ cannot print list values (tags, cluster_state, metadata)",
 		signature: "Error", matches: func(args []string) bool {
 			return contains(args, "csv") && (contains(args, "list_users") ||

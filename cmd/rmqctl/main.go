@@ -10,6 +10,7 @@ import (
 
 	"github.com/rmqctl/rmqctl/cmd"
 	"github.com/rmqctl/rmqctl/cmd/admin"
+	"github.com/rmqctl/rmqctl/cmd/tools"
 	"github.com/rmqctl/rmqctl/output"
 )
 
@@ -22,11 +23,12 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	tools.Register() // rabbitmq-diagnostics, -queues …: rmqctl <tool> …, or a symlink named after the tool
 	var code int
 	if filepath.Base(os.Args[0]) == "rabbitmqadmin" { // a symlink: the binary is rabbitmqadmin v1
 		code = admin.Main(ctx, "rabbitmqadmin", os.Args[1:], output.System(), os.LookupEnv)
 	} else {
-		code = cmd.Main(ctx, os.Args[1:], output.System(), os.LookupEnv)
+		code = cmd.MainAs(ctx, os.Args[0], os.Args[1:], output.System(), os.LookupEnv)
 	}
 	stop()
 	os.Exit(code)
