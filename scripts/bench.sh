@@ -305,8 +305,13 @@ done
 # GET /api/overview counts objects.
 echo "== the version request, beside $n queues" >&2
 v=$(curl -fsS -u guest:guest "$U/api/overview?columns=rabbitmq_version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rabbitmq_version"])')
+# /api/version exists from 4.0.5; 3.x answers 404 there (rmqctl then asks the overview).
+vcurl=()
+if curl -fsS -o /dev/null -u guest:guest "$U/api/version"; then
+  vcurl=(-n "curl /api/version" "curl -fsS -o /dev/null -u guest:guest $U/api/version")
+fi
 hyperfine -N --warmup 5 --runs 40 --export-json "$out/version.json" \
-  -n "curl /api/version" "curl -fsS -o /dev/null -u guest:guest $U/api/version" \
+  "${vcurl[@]}" \
   -n "curl overview?columns=rabbitmq_version" "curl -fsS -o /dev/null -u guest:guest $U/api/overview?columns=rabbitmq_version" \
   -n "rmqctl list_users --formatter json (asks the version)" "bin/rmqctl -q list_users --formatter json" \
   -n "rmqctl list_users --formatter json (pinned)" "env RMQCTL_RABBITMQCTL_VERSION=$v bin/rmqctl -q list_users --formatter json" \
