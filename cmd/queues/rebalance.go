@@ -59,12 +59,7 @@ func newCmdRebalance(f *cmd.Factory) *cobra.Command {
 func printRebalance(ctx context.Context, f *cmd.Factory, l shared.Leaders, streams bool) error {
 	rows := l.Rows(streams)
 	if f.Format() == output.JSON {
-		normalised, err := f.Has(ctx, compat.JSONProplistObjects)
-		if err != nil {
-			return err
-		}
-		o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", shared.RowsJSON(rows, normalised))
-		return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))
+		return shared.PrintRowsJSON(ctx, f, rows)
 	}
 	var cols []string
 	for _, r := range rows {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rmqctl/rmqctl/cmd"
+	"github.com/rmqctl/rmqctl/compat"
 	"github.com/rmqctl/rmqctl/mgmtapi"
 	"github.com/rmqctl/rmqctl/output"
 )
@@ -138,17 +139,24 @@ func (l Leaders) Rows(streams bool) []*output.OrderedObject {
 	return rows
 }
 
-// RowsJSON are the rows as the release's JSON formatter writes them: objects, or
-// before 4.1.2's normalisation lists of [key, value] pairs.
-func RowsJSON(rows []*output.OrderedObject, normalised bool) any {
-	if normalised {
-		return rows
+// PrintRowsJSON prints the rebalancing summary as the release's JSON formatter
+// writes {node, result, value}: the rows are objects from 4.2.6 (core/json.ex
+// normalize), before that lists of [key, value] pairs (the proplists' tuples).
+func PrintRowsJSON(ctx context.Context, f *cmd.Factory, rows []*output.OrderedObject) error {
+	objects, err := f.Has(ctx, compat.JSONProplistObjects)
+	if err != nil {
+		return err
 	}
-	out := make([][][2]any, len(rows))
-	for i, r := range rows {
-		for j, k := range r.Keys {
-			out[i] = append(out[i], [2]any{k, r.Values[j]})
+	var value any = rows
+	if !objects {
+		pairs := make([][][2]any, len(rows))
+		for i, r := range rows {
+			for j, k := range r.Keys {
+				pairs[i] = append(pairs[i], [2]any{k, r.Values[j]})
+			}
 		}
+		value = pairs
 	}
-	return out
+	o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", value)
+	return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))
 }

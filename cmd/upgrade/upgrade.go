@@ -155,12 +155,7 @@ func newCmdPostUpgrade(f *cmd.Factory) *cobra.Command {
 				}
 				rows := l.Rows(streams)
 				if f.Format() == output.JSON {
-					normalised, err := f.Has(ctx, compat.JSONProplistObjects)
-					if err != nil {
-						return err
-					}
-					o := (&output.OrderedObject{}).Set("node", f.NodeName()).Set("result", "ok").Set("value", shared.RowsJSON(rows, normalised))
-					return f.PrintJSON(f.OrderJSON(ctx, "node_value", o))
+					return shared.PrintRowsJSON(ctx, f, rows)
 				}
 				lines := make([]string, len(rows))
 				for i, r := range rows {
