@@ -46,7 +46,7 @@ func init() {
 	registerOrder("federation_link", atomMap, "error", "id", "status", "type", "exchange", "queue", "uri", "vhost",
 		"last_changed", "local_connection", "upstream_exchange", "upstream_queue", "upstream")
 	// the stream plugin's lists: rows in the columns' order
-	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers"} {
+	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers", "list_stream_tracking"} {
 		registerOrder(l, keywordList)
 	}
 }
