@@ -46,7 +46,9 @@ func init() {
 	registerOrder("federation_link", atomMap, "error", "id", "status", "type", "exchange", "queue", "uri", "vhost",
 		"last_changed", "local_connection", "upstream_exchange", "upstream_queue", "upstream")
 	// the stream plugin's lists: rows in the columns' order
-	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers", "list_stream_tracking"} {
+	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers"} {
 		registerOrder(l, keywordList)
 	}
+	// list_stream_tracking's rows: [{type, T}, {name, N}, {tracking_value, V}]
+	registerOrder("list_stream_tracking", keywordList, "name", "type", "tracking_value")
 }
