@@ -49,4 +49,6 @@ func init() {
 	for _, l := range []string{"list_stream_connections", "list_stream_consumers", "list_stream_publishers"} {
 		registerOrder(l, keywordList)
 	}
+	// list_stream_tracking's rows: [{type, T}, {name, N}, {tracking_value, V}]
+	registerOrder("list_stream_tracking", keywordList, "name", "type", "tracking_value")
 }

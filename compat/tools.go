@@ -141,7 +141,7 @@ var toolCommands = []ToolCommand{
 		Source: "rabbit_mgmt_dispatcher.erl, the route first in v3.10.13 and v3.11.5"},
 	{Tools: []string{Streams}, Name: "add_super_stream",
 		HTTP: "PUT /api/stream/super-streams/{vhost}/{name}", HTTPSince: since("4.1.1"),
-		Source: "rabbit_stream_super_stream_mgmt.erl, first in v4.1.1"},
+		Source: "rabbit_stream_super_stream_mgmt.erl, first in v4.1.1 (no 4.0.x has it); obs-4.0.5"},
 }
 
 // Keys of the sibling tools' changes.
@@ -190,6 +190,9 @@ const (
 	// PluginVersionStrings: rabbitmq-plugins list's JSON has the versions as strings
 	// (before: Erlang strings, lists of character codes).
 	PluginVersionStrings Key = "plugins.list.version_strings"
+	// SuperStreamsNotExperimental: the super stream commands' banners no longer say
+	// "(experimental feature)" ("Deleting a super stream...").
+	SuperStreamsNotExperimental Key = "super_stream.not_experimental"
 )
 
 var toolChanges = []Change{
@@ -235,6 +238,9 @@ var toolChanges = []Change{
 	{Key: PluginVersionStrings, Since: since("3.13.1"),
 		Summary: "rabbitmq-plugins list JSON: version and running_version are strings",
 		Source:  "plugins/commands/list_command.ex to_string(version), first in v3.13.1; obs-4.0.5"},
+	{Key: SuperStreamsNotExperimental, Since: since("3.11.0"),
+		Summary: "delete_super_stream: \"Deleting a super stream...\" (was \"Deleting a super stream (experimental feature)...\")",
+		Source:  "rabbitmq_stream Elixir.RabbitMQ.CLI.Ctl.Commands.DeleteSuperStreamCommand.erl banner/2, first in v3.11.0; obs-3.10.8"},
 }
 
 // keyKind is how the CLI built a JSON object, which decides the order of its keys.

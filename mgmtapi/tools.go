@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -120,16 +121,35 @@ func (c *Client) ListStreamObjects(ctx context.Context, kind, vhost string, q Li
 	return err
 }
 
-// StreamTracking is a stream's offset and writer tracking (3.13.0+).
-func (c *Client) StreamTracking(ctx context.Context, vhost, stream string) (Item, error) {
+// StreamTracking is a stream's offset and writer tracking (3.13.0+): typ "offset" or
+// "writer" asks for one kind, "" for both.
+func (c *Client) StreamTracking(ctx context.Context, vhost, stream, typ string) (Item, error) {
 	var it Item
-	err := c.do(ctx, request{method: http.MethodGet, path: Path("stream", vhost, stream, "tracking")}, &it)
+	q := url.Values{}
+	if typ != "" {
+		q.Set("type", typ)
+	}
+	err := c.do(ctx, request{method: http.MethodGet, path: Path("stream", vhost, stream, "tracking"), query: q}, &it)
 	return it, err
 }
 
 // PutSuperStream declares a super stream (4.1.1+).
 func (c *Client) PutSuperStream(ctx context.Context, vhost, name string, body map[string]any) error {
 	return c.do(ctx, request{method: http.MethodPut, path: Path("stream", "super-streams", vhost, name), body: body}, nil)
+}
+
+// GetExchange returns one exchange (GET /api/exchanges/{vhost}/{name}); a missing
+// exchange is a 404.
+func (c *Client) GetExchange(ctx context.Context, vhost, name string) (Item, error) {
+	var it Item
+	err := c.do(ctx, request{method: http.MethodGet, path: Path("exchanges", vhost, exchangeSegment(name))}, &it)
+	return it, err
+}
+
+// ExchangeSourceBindings lists the bindings whose source is the exchange (an empty
+// list, not a 404, for a missing exchange).
+func (c *Client) ExchangeSourceBindings(ctx context.Context, vhost, name string) ([]Item, error) {
+	return c.getItems(ctx, Path("exchanges", vhost, exchangeSegment(name), "bindings", "source"))
 }
 
 // ResetAuthAttempts resets the node's authentication attempt counters.

@@ -1,6 +1,7 @@
 // Package streams is rabbitmq-streams over the management HTTP API: the stream
-// plugin's lists of connections, consumers and publishers; the stream replica and
-// coordinator commands have no HTTP route and are refused.
+// plugin's lists of connections, consumers and publishers, super streams and stream
+// tracking; the stream replica and coordinator commands have no HTTP route and are
+// refused.
 package streams
 
 import (
@@ -53,9 +54,7 @@ func commands(f *cmd.Factory) []*cobra.Command {
 	add(shared.NotServed(secObservability, "stream_status", "coordinator_status"))
 	add(in(secPolicies, refuse("set_stream_retention_policy", "Sets the retention policy of a stream queue", whyNoRoute)))
 	add(in(secStream,
-		cmd.NotImplementedCommand("add_super_stream", "Add a super stream", "PUT /api/stream/super-streams/{vhost}/{name} from 4.1.1"),
-		refuse("delete_super_stream", "Delete a super stream", whyNoRoute),
-		cmd.NotImplementedCommand("list_stream_tracking", "Lists tracking information for a stream", "GET /api/stream/{vhost}/{stream}/tracking from 3.13.0"),
+		newCmdAddSuperStream(f), newCmdDeleteSuperStream(f), newCmdListStreamTracking(f),
 		refuse("list_stream_consumer_groups", "Lists groups of stream single active consumers for a vhost", whyNoRoute),
 		refuse("list_stream_group_consumers", "Lists consumers of a stream consumer group in a vhost", whyNoRoute),
 		refuse("reset_offset", "Reset the stored offset for a consumer name on a stream", whyNoRoute),
