@@ -348,19 +348,3 @@ func (f *Factory) PluginMissing(name, plugin string) error {
 	return &cliError{code: exitUnavailable, layout: layoutLine,
 		msg: name + " needs the " + plugin + " plugin, which is not enabled on node " + f.NodeName() + " (its management API has no route for it)"}
 }
-
-// NotImplementedCommand is a command that the management API could serve but rmqctl
-// does not implement yet: it refuses on one line (69), naming the route.
-func NotImplementedCommand(name, short, route string) *cobra.Command {
-	c := NotServedCommand(name, short, "")
-	c.Long = short + ".\n\nNot implemented by rmqctl yet (the management API has " + route + ")."
-	c.RunE = func(c *cobra.Command, args []string) error {
-		for _, a := range args {
-			if a == "--help" || a == "-h" || a == "-?" {
-				return c.Help()
-			}
-		}
-		return &cliError{code: exitUnavailable, layout: layoutLine, msg: name + " is not implemented by rmqctl yet (the management API has " + route + ")"}
-	}
-	return c
-}
