@@ -32,6 +32,8 @@ func names(ctx context.Context, list func(context.Context, string, mgmtapi.ListQ
 	return out, err
 }
 
+func (n nameLister) NodeNames(ctx context.Context) ([]string, error) { return n.c.ListNodeNames(ctx) }
+
 func (n nameLister) QueueNames(ctx context.Context, vhost string) ([]string, error) {
 	return names(ctx, n.c.ListQueues, vhost)
 }
@@ -84,6 +86,7 @@ func (f *Factory) registerCompletions(root *cobra.Command) {
 	users := completions.Users(src)
 	queues := completions.Queues(src, vhostOf)
 	exchanges := completions.Exchanges(src, vhostOf)
+	nodes := completions.Nodes(src)
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "delete_user", "change_password", "clear_password", "set_user_tags", "authenticate_user",
@@ -116,6 +119,29 @@ func (f *Factory) registerCompletions(root *cobra.Command) {
 			c.ValidArgsFunction = completions.Positional(0, completions.Policies(src, vhostOf, true))
 		case "list_vhosts":
 			c.ValidArgsFunction = completions.Columns(vhostColumns)
+		// the sibling tools' commands (rabbitmq-queues, -streams, -diagnostics)
+		case "quorum_status", "list_stream_tracking", "list_policies_that_match":
+			c.ValidArgsFunction = completions.Positional(0, queues)
+		case "delete_super_stream":
+			c.ValidArgsFunction = completions.Positional(0, exchanges)
+		case "add_member", "delete_member": // <queue> <node>
+			c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) == 1 {
+					return nodes(c, args, toComplete)
+				}
+				return completions.Positional(0, queues)(c, args, toComplete)
+			}
+		case "grow": // <node> <all | even>
+			c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) == 1 {
+					return completions.Fixed("all", "even")(c, args, toComplete)
+				}
+				return completions.Positional(0, nodes)(c, args, toComplete)
+			}
+		case "shrink":
+			c.ValidArgsFunction = completions.Positional(0, nodes)
+		case "rebalance":
+			c.ValidArgsFunction = completions.Positional(0, completions.Fixed("all"))
 		case "publish":
 			_ = c.RegisterFlagCompletionFunc("exchange", exchanges)
 			_ = c.RegisterFlagCompletionFunc("routing-key", queues)

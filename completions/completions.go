@@ -21,6 +21,7 @@ type Lister interface {
 	QueueNames(ctx context.Context, vhost string) ([]string, error)
 	ExchangeNames(ctx context.Context, vhost string) ([]string, error)
 	PolicyNames(ctx context.Context, vhost string, operator bool) ([]string, error)
+	NodeNames(ctx context.Context) ([]string, error)
 }
 
 // VhostOf tells which vhost the line typed so far names (-p, else the default).
@@ -56,6 +57,11 @@ func Policies(src Source, vhostOf VhostOf, operator bool) cobra.CompletionFunc {
 	return live(src, func(ctx context.Context, l Lister, c *cobra.Command) ([]string, error) {
 		return l.PolicyNames(ctx, vhostOf(c), operator)
 	})
+}
+
+// Nodes completes the cluster's node names.
+func Nodes(src Source) cobra.CompletionFunc {
+	return live(src, func(ctx context.Context, l Lister, _ *cobra.Command) ([]string, error) { return l.NodeNames(ctx) })
 }
 
 // Positional completes the n-th positional argument (from 0) with fn, and nothing else.

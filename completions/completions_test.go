@@ -22,6 +22,9 @@ func (f fakeLister) QueueNames(_ context.Context, vhost string) ([]string, error
 func (f fakeLister) ExchangeNames(_ context.Context, vhost string) ([]string, error) {
 	return []string{vhost + "-x"}, f.err
 }
+func (f fakeLister) NodeNames(context.Context) ([]string, error) {
+	return []string{"rabbit@a", "rabbit@b"}, f.err
+}
 func (f fakeLister) PolicyNames(_ context.Context, vhost string, operator bool) ([]string, error) {
 	if operator {
 		return []string{"op"}, f.err

@@ -132,16 +132,19 @@ func TestBashCompletionScript(t *testing.T) {
 		t.Skip("bash-completion not installed: run make test")
 	}
 	bin := buildBinary(t)
+	// A sibling tool is the same binary under the tool's name.
+	require.NoError(t, os.Symlink(bin, filepath.Join(filepath.Dir(bin), "rabbitmq-queues")))
 	complete := func(line string) []string {
 		t.Helper()
+		prog := strings.Fields(line)[0]
 		script := `source /usr/share/bash-completion/bash_completion
-source <(rmqctl completion bash)
+source <(` + prog + ` completion bash)
 COMP_LINE="` + line + `"
 COMP_POINT=${#COMP_LINE}
 read -r -a COMP_WORDS <<< "$COMP_LINE"
 [[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-__start_rmqctl rmqctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+__start_` + prog + ` ` + prog + ` "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\n' "${COMPREPLY[@]}"`
 		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
 		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "RMQCTL_URL="+b.URL)
@@ -161,4 +164,13 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	assert.Contains(t, complete("rmqctl delete_user "), "guest", "live user names from the broker")
 	assert.Contains(t, complete("rmqctl list_queues name "), "messages", "columns")
 	assert.Contains(t, complete("rmqctl list_users --formatter "), "json")
+
+	// Each tool completes its own commands and live names.
+	mustRmq(t, b, "declare_queue", "completion-qq", "--type", "quorum")
+	t.Cleanup(func() { rmq(t, b, "", "delete_queue", "completion-qq") })
+	assert.ElementsMatch(t, []string{"quorum_status"}, complete("rabbitmq-queues quorum_st"))
+	assert.Contains(t, complete("rabbitmq-queues quorum_status "), "completion-qq", "live queue names")
+	assert.Contains(t, complete("rabbitmq-queues add_member completion-qq "), b.Node, "live node names")
+	assert.ElementsMatch(t, []string{"all", "even"}, complete("rabbitmq-queues grow "+b.Node+" "))
+	assert.Contains(t, complete("rmqctl queues quorum_status "), "completion-qq", "rmqctl <tool> completes the same")
 }

@@ -131,6 +131,18 @@ func (c *Client) ListNodes(ctx context.Context, fn func(Item) error) error {
 	return err
 }
 
+// ListNodeNames lists the cluster's node names (GET /api/nodes?columns=name).
+func (c *Client) ListNodeNames(ctx context.Context) ([]string, error) {
+	var names []string
+	_, err := c.list(ctx, "/nodes", ListQuery{Columns: []string{"name"}}, func(it Item) error {
+		if n, ok := it.Get("name").(string); ok {
+			names = append(names, n)
+		}
+		return nil
+	})
+	return names, err
+}
+
 // GetNode returns one node, with its memory breakdown when memory is true.
 func (c *Client) GetNode(ctx context.Context, name string, memory bool) (Item, error) {
 	var it Item
