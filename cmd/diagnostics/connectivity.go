@@ -42,16 +42,10 @@ func newCmdCheckPortConnectivity(f *cmd.Factory) *cobra.Command {
 				banner = "Testing TCP connections to all active listeners on node " + node + " using hostname resolution ..."
 			}
 			return f.Do(c.Context(), banner, func(ctx context.Context, client *mgmtapi.Client) error {
-				target, err := f.TargetNode(ctx, client)
+				target, ls, err := targetListeners(ctx, f, client)
 				if err != nil {
 					return err
 				}
-				ov, err := client.GetOverview(ctx)
-				if err != nil {
-					return err
-				}
-				var ls []cmd.Listener
-				ls = targetListeners(ov, target)
 				host := address
 				if host == "" {
 					_, host, _ = strings.Cut(target, "@")

@@ -84,25 +84,27 @@ func newCmdListeners(f *cmd.Factory) *cobra.Command {
 		Args:  cmd.No(),
 		RunE: func(c *cobra.Command, _ []string) error {
 			return f.Do(c.Context(), "Asking node "+f.NodeName()+" to report its protocol listeners ...", func(ctx context.Context, client *mgmtapi.Client) error {
-				node, err := f.TargetNode(ctx, client)
+				_, ls, err := targetListeners(ctx, f, client)
 				if err != nil {
 					return err
 				}
-				ov, err := client.GetOverview(ctx)
-				if err != nil {
-					return err
-				}
-				var ls []cmd.Listener
-				ls = targetListeners(ov, node)
 				return printListeners(ctx, f, ls)
 			})
 		},
 	}
 }
 
-// targetListeners are the node's listeners in the order rabbit_networking lists them
-// to the CLI: the reverse of the overview's.
-func targetListeners(ov mgmtapi.Item, node string) []cmd.Listener {
+// targetListeners are the target node and its listeners, in the order
+// rabbit_networking lists them to the CLI: the reverse of the overview's.
+func targetListeners(ctx context.Context, f *cmd.Factory, client *mgmtapi.Client) (string, []cmd.Listener, error) {
+	node, err := f.TargetNode(ctx, client)
+	if err != nil {
+		return "", nil, err
+	}
+	ov, err := client.GetOverview(ctx)
+	if err != nil {
+		return "", nil, err
+	}
 	var ls []cmd.Listener
 	all := cmd.ListenersAsListed(ov)
 	for i := len(all) - 1; i >= 0; i-- {
@@ -110,7 +112,7 @@ func targetListeners(ov mgmtapi.Item, node string) []cmd.Listener {
 			ls = append(ls, all[i])
 		}
 	}
-	return ls
+	return node, ls, nil
 }
 
 func printListeners(ctx context.Context, f *cmd.Factory, ls []cmd.Listener) error {

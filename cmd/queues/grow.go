@@ -28,18 +28,11 @@ func newCmdGrow(f *cmd.Factory) *cobra.Command {
 			if strategy != "all" && strategy != "even" {
 				return cmd.ValidationFailure("strategy '" + strategy + "' is not recognised.")
 			}
-			if err := validMembership(membership); err != nil {
-				return err
-			}
-			client, err := f.Client()
+			ctx, cancel, err := memberChecks(c, f, membership, node)
 			if err != nil {
 				return err
 			}
-			ctx, cancel := f.WithTimeout(c.Context())
 			defer cancel()
-			if err := requireMember(ctx, client, node); err != nil {
-				return err
-			}
 			what := "quorum queues"
 			if ok, _ := f.Has(ctx, compat.GrowShrinkQueuesWording); ok {
 				what = "queues"

@@ -20,14 +20,27 @@ func validMembership(m string) error {
 	return nil
 }
 
-// requireMember refuses a node that is not a member of the cluster, as the CLI's
-// execution-environment check does (3.11.16+).
-func requireMember(ctx context.Context, client *mgmtapi.Client, node string) error {
+// memberChecks runs the checks of add_member and grow before their banner: --membership,
+// then the node, which must be a member of the cluster as the CLI's
+// execution-environment check requires (3.11.16+). The context carries -t's deadline.
+func memberChecks(c *cobra.Command, f *cmd.Factory, membership, node string) (context.Context, context.CancelFunc, error) {
+	if err := validMembership(membership); err != nil {
+		return nil, nil, err
+	}
+	client, err := f.Client()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := f.WithTimeout(c.Context())
 	ok, err := cmd.ClusterMember(ctx, client, node)
 	if err == nil && !ok {
-		return cmd.NotClusterMember(node)
+		err = cmd.NotClusterMember(node)
 	}
-	return err
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, cancel, nil
 }
 
 // add_member: POST /api/queues/quorum/{vhost}/{queue}/replicas/add (3.11.19, 3.12.1+).
@@ -39,18 +52,11 @@ func newCmdAddMember(f *cmd.Factory) *cobra.Command {
 		Args:  cmd.Exact(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			name, node, vhost := args[0], args[1], f.Vhost()
-			if err := validMembership(membership); err != nil {
-				return err
-			}
-			client, err := f.Client()
+			ctx, cancel, err := memberChecks(c, f, membership, node)
 			if err != nil {
 				return err
 			}
-			ctx, cancel := f.WithTimeout(c.Context())
 			defer cancel()
-			if err := requireMember(ctx, client, node); err != nil {
-				return err
-			}
 			ra, err := f.Has(ctx, compat.RaQueueType)
 			if err != nil {
 				return err
