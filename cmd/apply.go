@@ -177,15 +177,7 @@ func (f *Factory) makePlan(ctx context.Context, o *PlanOptions) (*desired.Plan, 
 		return nil, nil, err
 	}
 	version := func() (compat.Version, error) { // asked only by plans that depend on it
-		raw, err := client.ServerVersion(ctx)
-		if err != nil {
-			return compat.Version{}, err
-		}
-		v, err := compat.Parse(raw)
-		if err != nil {
-			return v, configError("the broker reports version %q, which rmqctl cannot read", raw)
-		}
-		return v, nil
+		return brokerVersion(ctx, client, "")
 	}
 	plan, err := desired.MakePlan(doc, live, desired.PlanOptions{Prune: o.Prune, Recreate: o.Recreate,
 		RunningUser: client.Username(), Version: version})

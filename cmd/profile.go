@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/rmqctl/rmqctl/compat"
+	"github.com/rmqctl/rmqctl/mgmtapi"
 )
 
 // Profile is the release whose rabbitmqctl rmqctl speaks: --rabbitmqctl-version (or
@@ -25,17 +26,27 @@ func (f *Factory) Profile(ctx context.Context) (compat.Profile, error) {
 		}
 		ctx, cancel := f.withTimeout(ctx)
 		defer cancel()
-		raw, err := client.ServerVersion(ctx)
-		if err != nil {
+		if v, err = brokerVersion(ctx, client, "; pin one with --rabbitmqctl-version"); err != nil {
 			return compat.Profile{}, err
-		}
-		if v, err = compat.Parse(raw); err != nil {
-			return compat.Profile{}, configError("the broker reports version %q, which rmqctl cannot read; pin one with --rabbitmqctl-version", raw)
 		}
 	}
 	p := compat.For(v)
 	f.profile = &p
 	return p, nil
+}
+
+// brokerVersion asks the broker its version (GET /api/version, or the overview on
+// 3.x); hint follows the error of a version rmqctl cannot read.
+func brokerVersion(ctx context.Context, client *mgmtapi.Client, hint string) (compat.Version, error) {
+	raw, err := client.ServerVersion(ctx)
+	if err != nil {
+		return compat.Version{}, err
+	}
+	v, err := compat.Parse(raw)
+	if err != nil {
+		return v, configError("the broker reports version %q, which rmqctl cannot read"+hint, raw)
+	}
+	return v, nil
 }
 
 // knowVersion takes the broker's version from an answer a command already has (GET

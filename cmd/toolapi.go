@@ -314,12 +314,19 @@ func NotClusterMember(node string) error {
 
 // ClusterMember reports whether node is one of the cluster's nodes (GET /api/nodes).
 func ClusterMember(ctx context.Context, client *mgmtapi.Client, node string) (bool, error) {
-	found := false
-	err := client.ListNodes(ctx, func(n mgmtapi.Item) error {
-		found = found || n.Get("name") == node
+	member, _, err := clusterNode(ctx, client, node)
+	return member, err
+}
+
+// clusterNode reports whether node is a member of the cluster, and whether it runs.
+func clusterNode(ctx context.Context, client *mgmtapi.Client, node string) (member, running bool, err error) {
+	err = client.ListNodes(ctx, func(n mgmtapi.Item) error {
+		if n.Get("name") == node {
+			member, running = true, n.Get("running") == true
+		}
 		return nil
 	})
-	return found, err
+	return member, running, err
 }
 
 var elixirPlainAtom = regexp.MustCompile(`^[a-z_][a-zA-Z0-9_@]*[?!]?$`)
@@ -334,11 +341,7 @@ func ElixirAtom(s string) string {
 
 // NodeRunning reports whether node is a running member of the cluster.
 func NodeRunning(ctx context.Context, client *mgmtapi.Client, node string) (bool, error) {
-	running := false
-	err := client.ListNodes(ctx, func(n mgmtapi.Item) error {
-		running = running || (n.Get("name") == node && n.Get("running") == true)
-		return nil
-	})
+	_, running, err := clusterNode(ctx, client, node)
 	return running, err
 }
 
